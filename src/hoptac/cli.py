@@ -1,0 +1,183 @@
+"""The `hoptac` command: a thin adapter over the library (ingest, extract, stats, export, ...)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hoptac.options import Options, db_url
+
+app = typer.Typer(help="hoptac: a knowledge base of Vietnamese news on technology cooperation.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class State:
+    db: str = ""
+
+
+state = State()
+
+
+@app.callback()
+def main(db: Annotated[Optional[str], typer.Option(
+        "--db", envvar="HOPTAC_DB",
+        help="Store URL: sqlite:///file.db (default sqlite:///hoptac.db), a bare file path, or postgresql://...")] = None
+         ) -> None:
+    """Select the store used by every verb."""
+    state.db = db_url(db)
+
+
+def _store():
+    from hoptac.store import Store
+    try:
+        return Store(state.db)
+    except Exception as e:  # connection refused, bad URL, unwritable file
+        err.print(f"hoptac: cannot open the database {state.db}: {str(e).splitlines()[0]}", markup=False)
+        raise typer.Exit(2)
+
+
+def _pipeline(max_bytes: int):
+    from hoptac.pipeline import Pipeline
+    return Pipeline(Options(max_bytes=max_bytes))
+
+
+MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Largest document accepted, in bytes.")]
+Paths = Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or - for standard input.")]
+
+
+def _fail_line(s) -> None:
+    err.print(f"hoptac: {s.source}: {s.reason}", markup=False, highlight=False)
+
+
+@app.command()
+def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
+           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
+    """Read articles, extract their facts and store them (idempotent: known inputs are skipped)."""
+    from hoptac.ingest import ingest as run_ingest
+
+    store = _store()
+    pipe = _pipeline(max_bytes)
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
+                        console=err, disable=quiet or not err.is_terminal, transient=True)
+    with progress:
+        task = progress.add_task("ingest", total=None, rate=0.0)
+
+        def on_item(source: str, status: str) -> None:
+            progress.advance(task)
+            t = progress.tasks[0]
+            progress.update(task, rate=(t.completed / t.elapsed) if t.elapsed else 0.0)
+
+        rep = run_ingest(paths, store, pipe, on_item=on_item)
+    for s in rep.failed:
+        _fail_line(s)
+    total = store.stats()["documents"]
+    err.print(f"stored {rep.stored}, duplicates {rep.duplicates}, unchanged {rep.unchanged}, "
+              f"near-duplicates linked {rep.near_duplicates}, failed {len(rep.failed)} "
+              f"in {rep.seconds:.1f}s; {total} documents in the store", highlight=False)
+    store.close()
+    if rep.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON Lines.")] = False,
+            show_removed: Annotated[bool, typer.Option("--show-removed", help="Also show what the cleaner removed.")] = False,
+            max_bytes: MaxBytes = 20_000_000) -> None:
+    """Extract facts from articles and print them, without touching any database."""
+    from hoptac.contract import removed_view, to_contract
+    from hoptac.ingest import extract as run_extract
+    from hoptac.models import Skipped
+
+    failed = 0
+    for item in run_extract(paths, _pipeline(max_bytes)):
+        if isinstance(item, Skipped):
+            _fail_line(item)
+            failed += 1
+            continue
+        doc = to_contract(item)
+        if show_removed:
+            doc["removed"] = removed_view(item)
+        if as_json:
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            continue
+        _print_doc(doc)
+    sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_doc(doc: dict) -> None:
+    out.rule(f"[bold]{doc['title'] or doc['source']}")
+    out.print(f"source: {doc['source']}  published: {doc['published']}  language: {doc['language']}", markup=False)
+    if "removed" in doc:
+        for r in doc["removed"]:
+            out.print(f"[dim]removed ({r['reason']}):[/dim] {r['text'][:200]}", highlight=False)
+    for field, cols in (("entities", ["name", "type", "aliases"]), ("roles", ["person", "title", "organization"]),
+                        ("events", ["type", "date", "location", "participants"]),
+                        ("statements", ["kind", "speaker", "addressee", "content"]),
+                        ("figures", ["value", "unit", "subject", "deadline"]), ("dates", ["text", "value"])):
+        if not doc.get(field):
+            continue
+        t = Table(title=field, show_lines=False)
+        for c in cols:
+            t.add_column(c, overflow="fold")
+        for row in doc[field]:
+            t.add_row(*[", ".join(v) if isinstance(v, list) else ("" if v is None else str(v))
+                        for v in (row.get(c) for c in cols)])
+        out.print(t)
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Count documents and every kind of fact in the store."""
+    store = _store()
+    counts = store.stats()
+    store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(counts) + "\n")
+        return
+    t = Table(title=f"hoptac store {state.db}")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k, v in counts.items():
+        t.add_row(k, str(v))
+    out.print(t)
+
+
+@app.command()
+def export(out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("export"),
+           formats: Annotated[str, typer.Option("--format", help="Comma-separated: csv,jsonl,graphml.")] = "csv,jsonl,graphml"
+           ) -> None:
+    """Write entities, roles, events, statements, figures and dates as CSV/JSONL, and the entity graph as GraphML."""
+    from hoptac.export import export as run_export
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    bad = set(wanted) - {"csv", "jsonl", "graphml"}
+    if bad:
+        err.print(f"hoptac: unknown export format {', '.join(sorted(bad))}; use csv, jsonl, graphml")
+        raise typer.Exit(2)
+    store = _store()
+    paths = run_export(store, out_dir, wanted)
+    store.close()
+    err.print(f"wrote {len(paths)} files to {out_dir}")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port.")] = 8000) -> None:
+    """Serve the web app and REST API (the web app is not built yet: prints the store's state)."""
+    store = _store()
+    counts = store.stats()
+    store.close()
+    out.print(f"hoptac store {state.db}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), markup=False)
+    err.print("hoptac: the web app is not built yet in this version; use `hoptac stats`, `hoptac export`, "
+              "`hoptac extract`.", markup=False)

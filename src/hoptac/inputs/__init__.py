@@ -1,0 +1,97 @@
+"""Turn paths given by users (files, folders, stdin) into raw documents or one-line failures."""
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from hoptac.hashing import raw_hash
+from hoptac.models import Skipped
+from hoptac.options import Options
+
+from .decode import decode_bytes, sniff_binary
+from .raw import RawDoc
+from .records import iter_records, looks_like_records
+
+
+HTML_EXT = {".html", ".htm", ".xhtml"}
+RECORD_EXT = {".jsonl", ".ndjson", ".json"}
+
+
+def expand(paths: Iterable[str]) -> Iterator[str | Skipped]:
+    """Files as given, folders walked recursively in sorted order, '-' for stdin."""
+    for p in paths:
+        if p == "-":
+            yield p
+            continue
+        path = Path(p)
+        if path.is_dir():
+            found = False
+            for root, dirs, files in os.walk(path, onerror=lambda e: None):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    found = True
+                    yield os.path.join(root, name)
+            if not found:
+                yield Skipped(p, "folder holds no files")
+        elif path.exists():
+            yield p
+        else:
+            yield Skipped(p, "no such file or folder")
+
+
+def read_inputs(paths: Iterable[str], opts: Options) -> Iterator[RawDoc | Skipped]:
+    """Every document the paths hold, in order; failures are yielded, never raised."""
+    for item in expand(paths):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        try:
+            yield from _read_one(item, opts)
+        except Skipped as s:
+            yield s
+        except OSError as e:
+            yield Skipped(item, f"cannot read: {e.strerror or e}")
+
+
+def _read_one(source: str, opts: Options) -> Iterator[RawDoc | Skipped]:
+    ext = Path(source).suffix.lower()
+    if source == "-":
+        data = sys.stdin.buffer.read(opts.max_bytes + 1)
+    else:
+        size = os.path.getsize(source)
+        if size == 0:
+            raise Skipped(source, "empty file")
+        if ext in RECORD_EXT:
+            yield from iter_records(source, opts)
+            return
+        if size > opts.max_bytes:
+            raise Skipped(source, f"file too large ({size / 1e6:.1f} MB; the limit is "
+                                  f"{opts.max_bytes / 1e6:.0f} MB, set --max-bytes to raise it)")
+        with open(source, "rb") as f:
+            data = f.read(opts.max_bytes + 1)
+    if not data.strip():
+        raise Skipped(source, "empty file")
+    if len(data) > opts.max_bytes:
+        raise Skipped(source, f"input too large (over {opts.max_bytes / 1e6:.0f} MB)")
+    if source == "-" and looks_like_records(data):
+        yield from iter_records(source, opts, stream=io.BytesIO(data))
+        return
+    what = sniff_binary(data)
+    if what:
+        raise Skipped(source, f"binary file ({what}), not text")
+    text = decode_bytes(data, source)
+    h = raw_hash(data)
+    if ext in HTML_EXT or _looks_like_html(text):
+        yield RawDoc(source, text, "html", raw_hash=h)
+    else:
+        yield RawDoc(source, text, "text", raw_hash=h)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)

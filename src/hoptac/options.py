@@ -1,0 +1,27 @@
+"""One options object shared by the CLI, the API and the library."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_DB = "sqlite:///hoptac.db"
+
+
+def db_url(value: str | None = None) -> str:
+    """The store URL from --db, HOPTAC_DB or the default; a bare path means SQLite."""
+    url = value or os.environ.get("HOPTAC_DB") or DEFAULT_DB
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@dataclass(slots=True)
+class Options:
+    """Knobs of reading, cleaning and extraction."""
+
+    max_bytes: int = 20_000_000  # one document (a file, or one JSON record)
+    max_chars: int = 400_000  # text beyond this is not analysed (still stored)
+    near_dup_threshold: float = 0.8  # estimated Jaccard similarity of word shingles
+    pos_tags: bool = False  # underthesea pos_tag as an extra name signal (slow)

@@ -1,0 +1,1 @@
+"""Pipeline stages; their order is listed once, in hoptac.pipeline."""

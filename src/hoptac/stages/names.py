@@ -1,0 +1,334 @@
+"""Find names: lexicon matches, titles, organization heads, acronyms, honorifics and capitalized runs.
+
+underthesea's ner() is weak on this genre (about 0.4 F1 on the seeds, almost no
+organizations) and its pos_tag is too slow for the speed budget, so names are
+found from case, word boundaries (word_tokenize) and lexicons of general facts.
+Besides PER/ORG/LOC/MISC mentions, this stage records TITLE, HEAD ("Tập đoàn"
+alone) and PRON ("ông") mentions for the resolution stage.
+"""
+from __future__ import annotations
+
+from hoptac.lexicon import Entry, Lexicons, lex_key
+from hoptac.models import Article, Mention
+
+from .tokens import Tok, sentence_tokens
+
+NAME = "names"
+REQUIRES = ["sentences"]
+ASSIGNS = ["mentions"]
+
+HONORIFICS = {"ông", "bà", "ngài"}
+# Lowercase words that never continue an organization name after its head word.
+BREAKERS = {
+    "của", "tại", "ở", "với", "cho", "trong", "để", "về", "từ", "đến", "tới", "và", "hoặc", "là", "có", "được",
+    "bị", "đã", "sẽ", "đang", "cũng", "vẫn", "này", "đó", "kia", "các", "những", "một", "nhiều", "mọi", "đề",
+    "nghị", "cam", "kết", "dự", "tham", "phát", "biểu", "biết", "nhấn", "mạnh", "làm", "tiếp", "gặp", "ký",
+    "thăm", "do", "theo", "như", "khi", "nếu", "vì", "nên", "thì", "mà", "rằng", "lần", "thứ", "nhằm", "giữa",
+    "cùng", "đều", "rất", "không", "chưa", "vừa", "mới", "trên", "dưới", "sau", "trước", "qua", "hay", "hơn",
+    "ra", "vào", "lên", "xuống", "ngày", "năm", "tháng", "sáng", "chiều", "tối", "đây", "số", "nay",
+}
+NOT_ACRONYMS = {
+    "ai", "ceo", "cto", "cfo", "coo", "r & d", "gdp", "fdi", "oda", "ppp", "cntt", "ict", "it", "khcn", "usd", "vnd",
+    "vnđ", "eur", "ndt", "gpu", "cpu", "ic", "ok", "tv", "pc", "mou", "ttxvn", "gmt", "hđqt", "ubnd", "ii", "iii",
+    "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv", "tp", "cn", "cp", "tnhh", "mtv", "qh",
+    "nq", "tw", "nđ", "qđ", "ttg", "kh", "đt", "vs", "pgs", "ts", "gs", "ths", "km", "mw", "gw", "kwh", "sms",
+    "api", "app", "web", "ar", "vr", "iot", "nft", "esg", "rd", "sme", "smes", "vip", "cv", "pr", "hr",
+}
+
+
+def _surname_person(toks: list[Tok], i: int, surnames: set[str]) -> int:
+    """End of a Vietnamese-looking full name starting at i (surname + 1-3 capitalized syllables), or i."""
+    if toks[i].low not in surnames or toks[i].upper:
+        return i
+    j = i + 1
+    while j < len(toks) and j - i < 5 and toks[j].cap and toks[j].alpha and not toks[j].upper:
+        j += 1
+    return j if j - i >= 2 else i
+
+
+class Scanner:
+    """Scans one sentence's tokens left to right."""
+
+    def __init__(self, toks: list[Tok], lex: Lexicons, surnames: set[str], first: int):
+        self.t, self.lex, self.surnames, self.first = toks, lex, surnames, first
+        self.n = len(toks)
+        self.out: list[tuple[int, int, str, str, Entry | None]] = []  # (i, j, type, how, entry)
+
+    def title_at(self, i: int) -> int:
+        if not self.t[i].cap:
+            return 0
+        m = self._look(self.lex.titles, i)
+        return m[0] if m else 0
+
+    def _look(self, table: dict, i: int):
+        toks = self.t
+        for n in range(min(self.lex.max_n, self.n - i), 0, -1):
+            k = " ".join(x.low for x in toks[i:i + n])
+            v = table.get(k)
+            if v is not None:
+                # a match must end at a word boundary: "Ý kiến", "Anh em" are not names
+                j = i + n
+                if j < self.n and toks[j].word == toks[j - 1].word and toks[j].alpha and not toks[j].cap:
+                    continue
+                return n, v
+        return None
+
+    def name_at(self, i: int) -> tuple[int, Entry] | None:
+        t = self.t[i]
+        m = self._look(self.lex.names, i)
+        if not m:
+            return None
+        n, entry = m
+        if not t.cap and not t.low[:1].isdigit():
+            surface = " ".join(x.text for x in self.t[i:i + n])
+            if surface[:1] != surface[:1].lower() or not self.lex.lower_ok(" ".join(x.low for x in self.t[i:i + n])):
+                return None
+        return n, entry
+
+    def caps_word_end(self, k: int) -> int:
+        """Past a capitalized syllable and the lowercase syllables of the same word."""
+        k += 1
+        while k < self.n and self.t[k].word == self.t[k - 1].word and self.t[k].alpha and not self.t[k].cap:
+            k += 1
+        return k
+
+    def consume_org(self, j: int, typ: str) -> int:
+        t, n = self.t, self.n
+        k, caps = j, 0
+        while k < n:
+            tok = t[k]
+            if tok.cap and self.title_at(k):
+                break
+            if tok.cap or tok.low[:1].isdigit():
+                if tok.cap and caps and self._surname_ahead(k):
+                    break
+                m = self.name_at(k) if tok.cap else None
+                if m:
+                    k += m[0]
+                    caps += 1
+                    if m[1].type == "LOC" and k < n and t[k].cap:
+                        break
+                    continue
+                if tok.low[:1].isdigit() and typ != "MISC":
+                    break
+                k = self.caps_word_end(k)
+                caps += 1
+                continue
+            if tok.low in ("và", "&", "-") and caps and k + 1 < n and t[k + 1].cap and typ != "LOC" \
+                    and not self.title_at(k + 1) and not self._surname_ahead(k + 1):
+                k += 1
+                continue
+            if caps == 0 and typ in ("ORG", "LOC") and tok.alpha and not tok.cap:
+                e = k
+                while e < n and e - k < 6 and t[e].alpha and not t[e].cap and not self._breaks(e):
+                    e += 1
+                if e > k and e < n and t[e].cap and not self.title_at(e):
+                    k = e
+                    continue
+            break
+        return k
+
+    def _breaks(self, k: int) -> bool:
+        """A function word standing alone (not a syllable of a longer word like "đổi mới")."""
+        t = self.t
+        alone = (k == 0 or t[k - 1].word != t[k].word) and (k + 1 >= self.n or t[k + 1].word != t[k].word)
+        return alone and t[k].low in BREAKERS
+
+    def _surname_ahead(self, k: int) -> bool:
+        e = _surname_person(self.t, k, self.surnames)
+        return e > k and (e >= self.n or not self.t[e].cap)
+
+    def person_run(self, i: int) -> int:
+        """End of a capitalized run read as a person's name (1-5 syllables)."""
+        j = i
+        while j < self.n and j - i < 5 and self.t[j].cap and self.t[j].alpha and not self.title_at(j):
+            j += 1
+            if j + 1 < self.n and self.t[j].low == "-" and self.t[j + 1].cap:
+                j += 1
+        return j
+
+    def scan(self) -> list[tuple[int, int, str, str, Entry | None]]:
+        t, n, out = self.t, self.n, self.out
+        i = 0
+        while i < n:
+            tok = t[i]
+            if not tok.alpha:
+                i += 1
+                continue
+            if tok.low in HONORIFICS and not (i + 1 < n and t[i + 1].word == tok.word):
+                j = self.person_run(i + 1) if i + 1 < n and t[i + 1].cap and not self.name_at(i + 1) else i + 1
+                if j > i + 1:
+                    out.append((i + 1, j, "PER", "honorific", None))
+                else:
+                    out.append((i, i + 1, "PRON", "pronoun", None))
+                i = j
+                continue
+            if not tok.cap:
+                m = self.name_at(i)
+                if m:
+                    out.append((i, i + m[0], m[1].type, "lexicon", m[1]))
+                    i += m[0]
+                else:
+                    i += 1
+                continue
+            nt = self.title_at(i)
+            if nt:
+                out.append((i, i + nt, "TITLE", "title", None))
+                i += nt
+                j = i
+                # title [org] person
+                if j < n and t[j].cap:
+                    m = self.name_at(j)
+                    h = None if m else self._look(self.lex.org_heads, j)
+                    if m:
+                        out.append((j, j + m[0], m[1].type, "lexicon", m[1]))
+                        j += m[0]
+                        if m[1].type == "ORG" and j < n and t[j].cap:
+                            m2 = self.name_at(j)
+                            if m2 and m2[1].type == "LOC" and j + m2[0] < n and t[j + m2[0]].cap:
+                                out.append((j, j + m2[0], "LOC", "lexicon", m2[1]))
+                                j += m2[0]
+                    elif h:
+                        e = self.consume_org(j + h[0], h[1])
+                        out.append((j, e, h[1] if e > j + h[0] else "HEAD", "orghead", None))
+                        j = e
+                    if j < n and t[j].cap and not self.title_at(j):
+                        e = self.person_run(j)
+                        if e > j:
+                            out.append((j, e, "PER", "title", None))
+                            j = e
+                i = j
+                continue
+            m = self.name_at(i)
+            if m:
+                e = _surname_person(t, i, self.surnames) if m[0] == 1 else i
+                if e > i + 1 and m[1].type == "LOC":  # "Đức", "Hà" starting a person's name
+                    out.append((i, e, "PER", "surname", None))
+                    i = e
+                    continue
+                j = i + m[0]
+                if m[1].type == "ORG" and j < n and t[j].cap:
+                    m2 = self.name_at(j)  # "Bộ Khoa học và Công nghệ Việt Nam": the country is part of the name
+                    if m2 and m2[1].kind == "country" and not (j + m2[0] < n and t[j + m2[0]].cap):
+                        out.append((j, j + m2[0], "LOC", "lexicon", m2[1]))
+                        j += m2[0]
+                out.append((i, j, m[1].type, "lexicon", m[1]))
+                i = j
+                continue
+            h = self._look(self.lex.org_heads, i)
+            if h:
+                e = self.consume_org(i + h[0], h[1])
+                out.append((i, e, h[1] if e > i + h[0] else "HEAD", "orghead", None))
+                i = e
+                continue
+            e = _surname_person(t, i, self.surnames)
+            if e > i:
+                out.append((i, e, "PER", "surname", None))
+                i = e
+                continue
+            # an unknown capitalized run, up to the next title, known name or head
+            if " ".join(x.low for x in t[i:self.caps_word_end(i)]) in self.lex.stop_caps:
+                i = self.caps_word_end(i)
+                continue
+            j = self.caps_word_end(i)
+            while j < n and t[j].cap and not self.title_at(j) and not self.name_at(j) \
+                    and not self._look(self.lex.org_heads, j):
+                j = self.caps_word_end(j)
+            span = " ".join(x.low for x in t[i:j])
+            if tok.upper and j == i + 1:
+                if span not in NOT_ACRONYMS:
+                    out.append((i, j, "ORG", "acronym", None))
+            elif not (i == self.first and j == self.caps_word_end(i)):
+                out.append((i, j, "MISC", "caps", None))
+            i = j
+        self._acronyms()
+        return out
+
+    def _acronyms(self) -> None:
+        """`Long Name (ACR)`: extend the name to the parenthesis and record ACR as its alias."""
+        t, out = self.t, self.out
+        for k in range(1, self.n - 2):
+            if t[k].text != "(" or not t[k + 1].upper or t[k + 2].text != ")":
+                continue
+            prev = [x for x in out if x[1] <= k and x[0] < k]
+            if not prev:
+                continue
+            i0, j0, typ, how, entry = max(prev, key=lambda x: x[1])
+            gap = t[j0:k]
+            if len(gap) > 8 or any(not x.alpha for x in gap) or typ in ("TITLE", "PRON", "PER"):
+                continue
+            out.remove((i0, j0, typ, how, entry))
+            new_typ = "ORG" if typ in ("HEAD", "MISC") and how != "caps" else typ
+            if typ == "MISC" and how == "caps":
+                new_typ = "ORG"
+            out.append((i0, k, new_typ, how, entry))
+            out.append((k + 1, k + 2, new_typ, "acronym-of", entry))
+            # the acronym's own earlier classification (if any) is replaced
+            for x in list(out):
+                if x[0] == k + 1 and x[1] == k + 2 and x[3] != "acronym-of":
+                    out.remove(x)
+        out.sort(key=lambda x: (x[0], x[1]))
+
+
+def run(a: Article, res) -> None:
+    """Record every name-like mention of every sentence."""
+    lex: Lexicons = res.lex
+    mentions: list[Mention] = []
+    for si, s in enumerate(a.sentences):
+        toks = sentence_tokens(a, s)
+        first = next((k for k, x in enumerate(toks) if x.alpha), 0)
+        for i, j, typ, how, entry in Scanner(toks, lex, lex.surnames, first).scan():
+            st, en = toks[i].start, toks[j - 1].end
+            m = Mention(st, en, a.text[st:en], typ, si, -1, how)
+            mentions.append(m)
+            if entry is not None:
+                m.how = f"lexicon:{entry.canonical}"
+            if typ in ("ORG", "HEAD") and how == "orghead":
+                # names of known places inside an organization's name are places too: "UBND Thành phố Hồ Chí Minh"
+                k = i + 1
+                while k < j:
+                    found = None
+                    for nn in range(min(lex.max_n, j - k), 0, -1):
+                        e = lex.names.get(" ".join(x.low for x in toks[k:k + nn]))
+                        if e is not None and toks[k].cap:
+                            found = (nn, e)
+                            break
+                    if found and found[1].type == "LOC":
+                        s2, e2 = toks[k].start, toks[k + found[0] - 1].end
+                        mentions.append(Mention(s2, e2, a.text[s2:e2], "LOC", si, -1, f"lexicon:{found[1].canonical}"))
+                        k += found[0]
+                    else:
+                        k += 1
+    _split_head_person(a, mentions, lex)
+    a.mentions = mentions
+
+
+def _split_head_person(a: Article, mentions: list[Mention], lex: Lexicons) -> None:
+    """`Phó Chủ tịch Tập đoàn Marc Hamilton` after the article named "Tập đoàn NVIDIA": head + person.
+
+    A title, then a bare organization head and an unknown capitalized run, reads as
+    the title's organization (the one the document named with that head) and a person.
+    """
+    known_heads = set()
+    for m in mentions:
+        if m.type == "ORG" and m.how == "orghead":
+            words = lex_key(m.text).split()
+            for n in range(1, min(4, len(words))):
+                if " ".join(words[:n]) in lex.org_heads and " ".join(words[n:]) in lex.names:
+                    known_heads.add(" ".join(words[:n]))
+    titles_end = {m.end for m in mentions if m.type == "TITLE"}
+    for m in list(mentions):
+        if m.type != "ORG" or m.how != "orghead" or not any(a.text[e:m.start].strip() == "" for e in titles_end
+                                                                 if e <= m.start and m.start - e <= 2):
+            continue
+        words = m.text.split()
+        for n in range(1, min(4, len(words))):
+            head, rest = " ".join(words[:n]), words[n:]
+            if lex_key(head) in known_heads and 2 <= len(rest) <= 3 and lex_key(" ".join(rest)) not in lex.names:
+                head_end = m.start + len(head)
+                p_start = a.text.index(rest[0], head_end)
+                mentions.remove(m)
+                mentions.append(Mention(m.start, head_end, head, "HEAD", m.sent, -1, "orghead"))
+                mentions.append(Mention(p_start, m.end, a.text[p_start:m.end], "PER", m.sent, -1, "title"))
+                break
+    mentions.sort(key=lambda x: (x.start, -x.end))

@@ -1,0 +1,179 @@
+"""Requests, commitments, intents and agreements: speaker, addressee, content, one item each."""
+from __future__ import annotations
+
+import re
+
+from hoptac.models import Article, Mention, Statement
+
+from .tokens import find_phrases
+
+NAME = "statements"
+REQUIRES = ["references", "dates"]
+ASSIGNS = ["statements"]
+
+# A cue right after one of these is a noun ("các đề xuất", "là yêu cầu"), not a reporting verb.
+NOUN_BEFORE = {"các", "những", "một", "là", "theo", "của", "đáp", "ứng", "bản", "mọi", "nhiều", "với", "về",
+               "tinh", "thần", "sự", "lời", "được"}
+# A candidate speaker right after one of these is an object, not the subject.
+OBJECT_BEFORE = {"với", "như", "của", "cho", "tại", "ở", "về", "từ", "giữa", "đến", "tới", "vào", "trong",
+                 "gồm", "là", "qua", "sang", "thăm", "tiếp", "gặp", "đón", "hoan", "nghênh"}
+BOTH_SIDES = re.compile(r"\b(?:hai|các|cả hai)\s+(?:bên|phía|nước|quốc gia|đoàn)\s*(?:cùng|đã|đều)?\s*$", re.I)
+ITEM = re.compile(r"^\s*(?:(?:Thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|Một là|Hai là|Ba là|Bốn là|"
+                  r"Năm là|Sáu là|Bảy là|Trước hết|Cuối cùng)\s*[,:.]\s*|[-•+–]\s+|[a-zđ]\)\s+|\d{1,2}[.)]\s+)", re.I)
+INTRO = re.compile(r"(?:một số|các|những)\s+(?:nội dung|vấn đề|đề xuất|kiến nghị|điểm|nhiệm vụ|giải pháp)"
+                   r"(?:\s+(?:sau|như sau|chính|cụ thể|quan trọng))?\s*[.:]?\s*$|(?:như sau|sau đây)\s*[.:]?\s*$|:\s*$",
+                   re.I)
+CONTINUE = re.compile(r"^\s*(?:Ngoài ra|Bên cạnh đó|Đồng thời|Cùng với đó)\s*,\s*", re.I)
+_LIST_SEP = re.compile(r"\s*(?:,|và|cùng)\s*")
+_LEAD = re.compile(r"^\s*(?:rằng|là|:|,)\s*", re.I)
+
+
+def _cues(a: Article, si: int, lex) -> list[tuple[int, int, str]]:
+    inside = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("ORG", "PER", "LOC", "MISC", "TITLE")]
+    out = []
+    for st, en, kind, prev in find_phrases(a, si, lex.cues, inside):
+        if prev in NOUN_BEFORE or (st == a.sentences[si].start and kind == "agreement"):
+            continue
+        out.append((st, en, kind))
+    keep: list[tuple[int, int, str]] = []
+    for k, c in enumerate(out):
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        # "chia sẻ kế hoạch đầu tư và mong muốn ...": of two cues a few words apart, the later one speaks
+        if nxt and nxt[0] - c[1] < 25 and "," not in a.text[c[1]:nxt[0]]:
+            continue
+        # a cue inside a request's or commitment's content is part of that content
+        if keep and keep[-1][2] in ("request", "commitment") and not re.search(r"[;.]\s", a.text[keep[-1][1]:c[0]]):
+            continue
+        keep.append(c)
+    return keep
+
+
+def _refs(a: Article, si: int) -> list[Mention]:
+    ms = [m for m in a.mentions if m.sent == si and m.entity >= 0 and m.type != "MISC"]
+    ms.sort(key=lambda m: (m.start, -m.end))
+    out: list[Mention] = []
+    for m in ms:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int | None:
+    """The subject of the clause before the cue: the nearest name not governed by a preposition."""
+    s = a.sentences[si]
+    if BOTH_SIDES.search(a.text[s.start:cue_start]):
+        return None
+    cands = [m for m in refs if m.end <= cue_start]
+    for m in reversed(cands):
+        # walk left over a list ("A, B và C") to the word that governs it
+        j = m
+        while True:
+            prev = [x for x in cands if x.end <= j.start and _LIST_SEP.fullmatch(a.text[x.end:j.start])]
+            if not prev:
+                break
+            j = prev[-1]
+        left = a.text[s.start:j.start]
+        w = re.search(r"([\w]+)\s*$", left)
+        if w and w.group(1).lower() in OBJECT_BEFORE:
+            continue
+        if a.entities[m.entity].type in ("PER", "ORG", "LOC"):
+            return m.entity
+    return None
+
+
+def _addressee(a: Article, pos: int, refs: list[Mention]) -> tuple[int | None, int]:
+    """The named addressee right after a request cue, and where the content starts."""
+    for m in refs:
+        if m.start >= pos:
+            if not a.text[pos:m.start].strip() and a.entities[m.entity].type in ("PER", "ORG", "LOC"):
+                return m.entity, m.end
+            break
+    return None, pos
+
+
+def _clean(text: str) -> str:
+    text = _LEAD.sub("", text).strip()
+    return text.rstrip(" .;…").strip()
+
+
+def _split_items(text: str) -> list[str]:
+    """Split a request on ';' outside parentheses."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch == ";" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if len(p.strip().split()) >= 3]
+
+
+def _paragraphs(a: Article) -> list[int]:
+    para, out, pos = 0, [], 0
+    for s in a.sentences:
+        para += a.text.count("\n", pos, s.start) > 0
+        pos = s.start
+        out.append(para)
+    return out
+
+
+def run(a: Article, res) -> None:
+    """Statements sentence by sentence; enumerated items inherit their introduction's speaker."""
+    paras = _paragraphs(a)
+    out: list[Statement] = []
+    intro: Statement | None = None
+    item_para = -1
+    last_request: Statement | None = None
+    for si, s in enumerate(a.sentences):
+        date = next((d.value for d in a.dates if d.sent == si and d.value and d.kind != "deadline"), a.published)
+        first_in_para = si == 0 or paras[si] != paras[si - 1]
+        if intro is not None and first_in_para:
+            m = ITEM.match(s.text)
+            if m:
+                item_para = paras[si]
+                end = si
+                while end + 1 < len(a.sentences) and paras[end + 1] == paras[si]:
+                    end += 1
+                content = _clean(a.text[s.start + m.end():a.sentences[end].end])
+                out.append(Statement(intro.kind, intro.speaker, intro.addressee, content, intro.date, si,
+                                     s.start + m.end(), a.sentences[end].end, intro.cue))
+                continue
+            intro = None
+        if paras[si] == item_para:
+            continue
+        if not s.text.rstrip().endswith(tuple(".!?…\"”:;)")) and len(s.text.split()) < 20:
+            continue  # a subheading, not a sentence
+        refs = _refs(a, si)
+        cues = _cues(a, si, res.lex)
+        if not cues and last_request is not None and last_request.sent == si - 1:
+            m = CONTINUE.match(s.text)
+            if m:
+                out.append(Statement("request", last_request.speaker, last_request.addressee,
+                                     _clean(s.text[m.end():]), date, si, s.start + m.end(), s.end, "continuation"))
+                last_request = out[-1]
+                continue
+        last_request = None
+        for k, (cs, ce, kind) in enumerate(cues):
+            speaker = speaker_of(a, si, cs, refs)
+            addressee, cstart = (None, ce)
+            if kind == "request":
+                addressee, cstart = _addressee(a, ce, refs)
+            cend = cues[k + 1][0] if k + 1 < len(cues) else s.end
+            raw = a.text[cstart:cend]
+            items = _split_items(raw) if kind == "request" and ";" in raw else [raw]
+            for item in items:
+                content = _clean(item)
+                if len(content.split()) < 2 or content.lower().startswith("với "):
+                    continue
+                st = a.text.find(item.strip(), cstart)
+                out.append(Statement(kind, speaker, addressee, content, date, si, st, st + len(item.strip()),
+                                     a.text[cs:ce]))
+                if kind == "request":
+                    last_request = out[-1]
+            if out and out[-1].sent == si and INTRO.search(s.text):
+                intro = out[-1]
+    a.statements = out

@@ -1,0 +1,205 @@
+"""The storage interface: one code path for SQLite and PostgreSQL, one transaction per article."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from hoptac import neardup
+from hoptac.hashing import content_hash
+from hoptac.models import Article
+from hoptac.options import db_url
+
+from . import schema as S
+from .migrations import migrate
+
+
+@dataclass(slots=True)
+class Saved:
+    """What happened to one article: stored, duplicate (identical body) or unchanged (same input)."""
+
+    status: str
+    doc_id: int | None
+    near_duplicate_of: int | None = None
+    similarity: float | None = None
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for --db / HOPTAC_DB; SQLite gets WAL mode and a busy timeout."""
+    url = db_url(url)
+    if url.startswith("sqlite"):
+        eng = create_engine(url, connect_args={"timeout": 30})
+        event.listen(eng, "connect", _sqlite_pragmas)
+    else:
+        eng = create_engine(url, pool_pre_ping=True)
+    return eng
+
+
+def _json(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """A knowledge base in one database."""
+
+    def __init__(self, url: str | None = None, create: bool = True):
+        self.url = db_url(url)
+        self.engine = make_engine(self.url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        if create:
+            with self.engine.begin() as conn:
+                migrate(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def has_raw(self, raw_hash: str) -> bool:
+        """True when this exact input was stored before (skip it without any work)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(S.documents.c.id).where(S.documents.c.raw_hash == raw_hash)
+                                .limit(1)).first() is not None
+
+    def save_article(self, a: Article, raw_hash: str) -> Saved:
+        """Store an article with all its facts in one transaction; identical bodies are stored once."""
+        chash = content_hash(a.text)
+        sig = neardup.signature(a.text)
+        try:
+            with self.engine.begin() as conn:
+                dup = conn.execute(select(S.documents.c.id).where(S.documents.c.content_hash == chash)).first()
+                if dup:
+                    return Saved("duplicate", dup[0])
+                near, sim = self._nearest(conn, sig)
+                doc_id = conn.execute(S.documents.insert().values(
+                    source=a.source, url=a.url, title=a.title, published=a.published, author=a.author,
+                    language=a.language, raw_text=a.raw, text=a.text, content_hash=chash, raw_hash=raw_hash,
+                    removed=_json([{"reason": r.reason, "text": r.text} for r in a.removed]),
+                    topics=_json(a.topics), duplicate_of=near, similarity=sim,
+                    minhash=neardup.to_bytes(sig), ingested_at=_now(),
+                ).returning(S.documents.c.id)).scalar_one()
+                conn.execute(S.doc_bands.insert(), [{"band": b, "hash": h, "doc_id": doc_id}
+                                                    for b, h in neardup.band_hashes(sig)])
+                self._save_facts(conn, doc_id, a)
+                return Saved("stored", doc_id, near, sim)
+        except IntegrityError:
+            # Another writer stored the same body between our check and insert.
+            with self.engine.connect() as conn:
+                row = conn.execute(select(S.documents.c.id).where(S.documents.c.content_hash == chash)).first()
+            if row:
+                return Saved("duplicate", row[0])
+            raise
+
+    def _nearest(self, conn: Connection, sig) -> tuple[int | None, float | None]:
+        pairs = neardup.band_hashes(sig)
+        cands: set[int] = set()
+        for b, h in pairs:
+            cands.update(conn.execute(select(S.doc_bands.c.doc_id).where(
+                S.doc_bands.c.band == b, S.doc_bands.c.hash == h)).scalars())
+        best, best_sim = None, 0.0
+        for doc_id in sorted(cands):
+            row = conn.execute(select(S.documents.c.minhash, S.documents.c.duplicate_of)
+                               .where(S.documents.c.id == doc_id)).first()
+            if row is None or row[0] is None:
+                continue
+            sim = neardup.similarity(sig, row[0])
+            if sim > best_sim:
+                best, best_sim = (row[1] or doc_id), sim
+        if best is not None and best_sim >= 0.8:
+            return best, round(best_sim, 3)
+        return None, None
+
+    def _entity_id(self, conn: Connection, name: str, typ: str, key: str) -> int:
+        row = conn.execute(select(S.entities.c.id).where(S.entities.c.type == typ, S.entities.c.key == key)).first()
+        if row:
+            return row[0]
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        conn.execute(insert(S.entities).values(name=name, type=typ, key=key).on_conflict_do_nothing())
+        return conn.execute(select(S.entities.c.id).where(S.entities.c.type == typ,
+                                                          S.entities.c.key == key)).scalar_one()
+
+    def _save_facts(self, conn: Connection, doc_id: int, a: Article) -> None:
+        conn.execute(S.sentences.insert(), [
+            {"doc_id": doc_id, "idx": i, "char_start": s.start, "char_end": s.end, "text": s.text}
+            for i, s in enumerate(a.sentences)]) if a.sentences else None
+        ent_ids: dict[int, int] = {}
+        for e in a.entities:
+            ent_ids[e.id] = self._entity_id(conn, e.name, e.type, e.key or e.name.lower())
+        if a.entities:
+            conn.execute(S.doc_entities.insert(), [
+                {"doc_id": doc_id, "local_id": e.id, "entity_id": ent_ids[e.id], "name": e.name,
+                 "type": e.type, "aliases": _json(e.aliases)} for e in a.entities])
+        name = a.entity_name
+        sent = a.sentences
+        if a.roles:
+            conn.execute(S.roles.insert(), [
+                {"doc_id": doc_id, "sent_idx": r.sent, "char_start": r.start, "char_end": r.end,
+                 "person": name(r.person), "person_entity_id": ent_ids.get(r.person), "title": r.title,
+                 "organization": r.organization, "as_of": r.as_of} for r in a.roles])
+        for ev in a.events:
+            ev_id = conn.execute(S.events.insert().values(
+                doc_id=doc_id, sent_idx=ev.sent, char_start=sent[ev.sent].start, char_end=sent[ev.sent].end,
+                type=ev.type, date=ev.date, location=ev.location,
+                participants=_json([name(p) for p in ev.participants]), evidence=sent[ev.sent].text,
+            ).returning(S.events.c.id)).scalar_one()
+            parts = sorted({ent_ids[p] for p in ev.participants if p in ent_ids})
+            if parts:
+                conn.execute(S.event_participants.insert(), [{"event_id": ev_id, "entity_id": p} for p in parts])
+        if a.statements:
+            conn.execute(S.statements.insert(), [
+                {"doc_id": doc_id, "sent_idx": s.sent, "char_start": s.start, "char_end": s.end, "kind": s.kind,
+                 "speaker": name(s.speaker), "speaker_entity_id": ent_ids.get(s.speaker) if s.speaker is not None else None,
+                 "addressee": name(s.addressee),
+                 "addressee_entity_id": ent_ids.get(s.addressee) if s.addressee is not None else None,
+                 "content": s.content, "date": s.date, "topics": _json(s.topics), "evidence": sent[s.sent].text}
+                for s in a.statements])
+        if a.figures:
+            conn.execute(S.figures.insert(), [
+                {"doc_id": doc_id, "sent_idx": f.sent, "char_start": f.start, "char_end": f.end, "value": f.value,
+                 "unit": f.unit, "text": f.text, "subject": f.subject, "deadline": f.deadline,
+                 "evidence": sent[f.sent].text} for f in a.figures])
+        if a.dates:
+            conn.execute(S.dates.insert(), [
+                {"doc_id": doc_id, "sent_idx": d.sent, "char_start": d.start, "char_end": d.end, "text": d.text,
+                 "value": d.value} for d in a.dates])
+
+    def stats(self) -> dict[str, int]:
+        """Counts of documents and of every kind of fact."""
+        out: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            def count(table, *where) -> int:
+                q = select(func.count()).select_from(table)
+                for w in where:
+                    q = q.where(w)
+                return int(conn.execute(q).scalar_one())
+            out["documents"] = count(S.documents)
+            out["near_duplicates"] = count(S.documents, S.documents.c.duplicate_of.is_not(None))
+            out["sentences"] = count(S.sentences)
+            out["entities"] = count(S.entities)
+            out["entity_mentions"] = count(S.doc_entities)
+            for name, table in S.FACT_TABLES.items():
+                out[name] = count(table)
+            for kind in ("request", "commitment", "intent", "agreement"):
+                out[f"statements_{kind}"] = count(S.statements, S.statements.c.kind == kind)
+        return out
+
+
+__all__ = ["Store", "Saved", "make_engine", "OperationalError"]
