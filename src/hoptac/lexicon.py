@@ -67,6 +67,7 @@ class Lexicons:
     surnames: set[str] = field(default_factory=set)
     lower_keys: set[str] = field(default_factory=set)  # names whose usual spelling starts lowercase
     max_n: int = 1
+    _prefix: dict[int, tuple[frozenset[str], int]] = field(default_factory=dict)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -111,7 +112,14 @@ class Lexicons:
         for row in read_tsv("surnames.tsv"):
             lx.surnames.add(lex_key(row["surname"]))
         lx.max_n = max(len(k.split()) for d in (lx.names, lx.titles, lx.org_heads) for k in d)
+        for table in (lx.names, lx.titles, lx.org_heads, lx.cues, lx.events, lx.units, lx.topics):
+            lx._prefix[id(table)] = (frozenset(k.split()[0] for k in table if k),
+                                     max((len(k.split()) for k in table), default=1))
         return lx
+
+    def prefix(self, table: dict) -> tuple[frozenset[str], int]:
+        """First words of a table's keys and its longest key in words, to skip hopeless lookups."""
+        return self._prefix[id(table)]
 
     def lower_ok(self, key: str) -> bool:
         """True for names normally written in lowercase ("thung lũng Silicon")."""

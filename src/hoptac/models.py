@@ -20,6 +20,7 @@ class Sentence:
     end: int
     text: str
     words: list[tuple[int, int]] = field(default_factory=list)  # word spans, absolute offsets
+    toks: list | None = None  # syllable tokens, computed once by stages.tokens
 
 
 @dataclass(slots=True)

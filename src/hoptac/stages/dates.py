@@ -82,9 +82,14 @@ class Resolver:
         return str(self.pub.year + 1)
 
 
+_MAYBE = re.compile(r"\d|hôm|nay|mai|ngoái|tới|sau", re.I)
+
+
 def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, int, str, str | None, str]]:
     """(start, end, text, ISO value or None, kind) for every temporal expression in text."""
     out = []
+    if not _MAYBE.search(text):
+        return out
     for mt in _PATTERN.finditer(text):
         g = mt.groupdict()
         kind, value = "point", None

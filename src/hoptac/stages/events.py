@@ -14,7 +14,7 @@ NEEDS_DATE = {"launch", "policy", "investment"}
 def triggers(a: Article, si: int, lex) -> list[tuple[int, str]]:
     """(offset, event type) of each trigger word, outside person, organization and place names."""
     named = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("PER", "ORG", "LOC")]
-    return [(st, typ) for st, _, typ, _ in find_phrases(a, si, lex.events, named)]
+    return [(st, typ) for st, _, typ, _ in find_phrases(a, si, lex.events, named, lex.prefix(lex.events))]
 
 
 def location(a: Article, si: int) -> str | None:

@@ -8,6 +8,8 @@ alone) and PRON ("ông") mentions for the resolution stage.
 """
 from __future__ import annotations
 
+import re
+
 from hoptac.lexicon import Entry, Lexicons, lex_key
 from hoptac.models import Article, Mention
 
@@ -36,6 +38,10 @@ NOT_ACRONYMS = {
 }
 
 
+_VI_SYLLABLE = re.compile(r"^[bcdđghklmnpqrstvx]{0,3}[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ"
+                          r"uùúủũụưừứửữựyỳýỷỹỵ]{1,3}(?:c|ch|m|n|ng|nh|p|t)?$")
+
+
 def _surname_person(toks: list[Tok], i: int, surnames: set[str]) -> int:
     """End of a Vietnamese-looking full name starting at i (surname + 1-3 capitalized syllables), or i."""
     if toks[i].low not in surnames or toks[i].upper:
@@ -62,7 +68,10 @@ class Scanner:
 
     def _look(self, table: dict, i: int):
         toks = self.t
-        for n in range(min(self.lex.max_n, self.n - i), 0, -1):
+        firsts, max_n = self.lex.prefix(table)
+        if toks[i].low not in firsts:
+            return None
+        for n in range(min(max_n, self.n - i), 0, -1):
             k = " ".join(x.low for x in toks[i:i + n])
             v = table.get(k)
             if v is not None:
@@ -86,7 +95,9 @@ class Scanner:
         return n, entry
 
     def caps_word_end(self, k: int) -> int:
-        """Past a capitalized syllable and the lowercase syllables of the same word."""
+        """Past a capitalized syllable and the lowercase syllables of the same word ("Kế hoạch")."""
+        if not _VI_SYLLABLE.match(self.t[k].low):  # "Qualcomm mở" glued by the tokenizer is two words
+            return k + 1
         k += 1
         while k < self.n and self.t[k].word == self.t[k - 1].word and self.t[k].alpha and not self.t[k].cap:
             k += 1
@@ -100,7 +111,7 @@ class Scanner:
             if tok.cap and self.title_at(k):
                 break
             if tok.cap or tok.low[:1].isdigit():
-                if tok.cap and caps and self._surname_ahead(k):
+                if tok.cap and self._surname_ahead(k):
                     break
                 m = self.name_at(k) if tok.cap else None
                 if m:
@@ -245,28 +256,34 @@ class Scanner:
         return out
 
     def _acronyms(self) -> None:
-        """`Long Name (ACR)`: extend the name to the parenthesis and record ACR as its alias."""
+        """`Long Name (ACR)`: the name runs from the nearest head or known name to the parenthesis."""
         t, out = self.t, self.out
         for k in range(1, self.n - 2):
             if t[k].text != "(" or not t[k + 1].upper or t[k + 2].text != ")":
                 continue
-            prev = [x for x in out if x[1] <= k and x[0] < k]
-            if not prev:
+            before = [x for x in out if x[1] <= k and k - x[0] <= 12]
+            if not before:
                 continue
-            i0, j0, typ, how, entry = max(prev, key=lambda x: x[1])
-            gap = t[j0:k]
-            if len(gap) > 8 or any(not x.alpha for x in gap) or typ in ("TITLE", "PRON", "PER"):
+            # the earliest organization-like span whose stretch to "(" holds only words and no person or title
+            start = None
+            for x in sorted(before, key=lambda x: x[0]):
+                stretch = t[x[0]:k]
+                inner = [y for y in before if y[0] >= x[0]]
+                if x[2] in ("ORG", "HEAD", "MISC", "LOC") and all(tok.alpha for tok in stretch) \
+                        and not any(y[2] in ("PER", "TITLE", "PRON") for y in inner) \
+                        and (x[3] in ("orghead", "lexicon") or x[1] == k):
+                    start = x
+                    break
+            if start is None:
                 continue
-            out.remove((i0, j0, typ, how, entry))
-            new_typ = "ORG" if typ in ("HEAD", "MISC") and how != "caps" else typ
-            if typ == "MISC" and how == "caps":
-                new_typ = "ORG"
-            out.append((i0, k, new_typ, how, entry))
-            out.append((k + 1, k + 2, new_typ, "acronym-of", entry))
-            # the acronym's own earlier classification (if any) is replaced
-            for x in list(out):
-                if x[0] == k + 1 and x[1] == k + 2 and x[3] != "acronym-of":
-                    out.remove(x)
+            entry = start[4] if start[1] == k else None
+            for y in [y for y in out if y[0] >= start[0] and y[1] <= k]:
+                out.remove(y)
+            for y in [y for y in out if y[0] == k + 1 and y[1] == k + 2]:
+                out.remove(y)
+            typ = start[2] if start[2] in ("ORG", "LOC") else "ORG"
+            out.append((start[0], k, typ, start[3] if entry else "orghead", entry))
+            out.append((k + 1, k + 2, typ, "acronym-of", entry))
         out.sort(key=lambda x: (x[0], x[1]))
 
 

@@ -13,7 +13,7 @@ ASSIGNS = ["sentences"]
 
 MAX_TOKENIZE = 3000  # longer "sentences" (tables, lists) are split on whitespace only
 _PARA = re.compile(r"[^\n]+")
-_WS_WORD = re.compile(r"\S+")
+_WS_WORD = re.compile(r"\w+|[^\w\s]")
 # underthesea splits a quotation or "..." into its own piece; these rejoin it to the sentence before.
 _STARTS_LOWER = re.compile(r"^[\"“”'’)\]…,;:]*\s*[a-zà-ỹđ0-9]")
 

@@ -31,7 +31,7 @@ _LEAD = re.compile(r"^\s*(?:rằng|là|:|,)\s*", re.I)
 def _cues(a: Article, si: int, lex) -> list[tuple[int, int, str]]:
     inside = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("ORG", "PER", "LOC", "MISC", "TITLE")]
     out = []
-    for st, en, kind, prev in find_phrases(a, si, lex.cues, inside):
+    for st, en, kind, prev in find_phrases(a, si, lex.cues, inside, lex.prefix(lex.cues)):
         if prev in NOUN_BEFORE or (st == a.sentences[si].start and kind == "agreement"):
             continue
         out.append((st, en, kind))
@@ -48,8 +48,8 @@ def _cues(a: Article, si: int, lex) -> list[tuple[int, int, str]]:
     return keep
 
 
-def _refs(a: Article, si: int) -> list[Mention]:
-    ms = [m for m in a.mentions if m.sent == si and m.entity >= 0 and m.type != "MISC"]
+def _refs(a: Article, si: int, misc: bool = False) -> list[Mention]:
+    ms = [m for m in a.mentions if m.sent == si and m.entity >= 0 and (misc or m.type != "MISC")]
     ms.sort(key=lambda m: (m.start, -m.end))
     out: list[Mention] = []
     for m in ms:
@@ -86,7 +86,7 @@ def _addressee(a: Article, pos: int, refs: list[Mention]) -> tuple[int | None, i
     """The named addressee right after a request cue, and where the content starts."""
     for m in refs:
         if m.start >= pos:
-            if not a.text[pos:m.start].strip() and a.entities[m.entity].type in ("PER", "ORG", "LOC"):
+            if not a.text[pos:m.start].strip():
                 return m.entity, m.end
             break
     return None, pos
@@ -161,7 +161,7 @@ def run(a: Article, res) -> None:
             speaker = speaker_of(a, si, cs, refs)
             addressee, cstart = (None, ce)
             if kind == "request":
-                addressee, cstart = _addressee(a, ce, refs)
+                addressee, cstart = _addressee(a, ce, _refs(a, si, misc=True))
             cend = cues[k + 1][0] if k + 1 < len(cues) else s.end
             raw = a.text[cstart:cend]
             items = _split_items(raw) if kind == "request" and ";" in raw else [raw]

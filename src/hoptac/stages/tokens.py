@@ -22,7 +22,9 @@ class Tok:
 
 
 def sentence_tokens(a: Article, s: Sentence) -> list[Tok]:
-    """Tokens of one sentence; syllables of one underthesea word share a word id."""
+    """Tokens of one sentence; syllables of one underthesea word share a word id (cached on the sentence)."""
+    if s.toks is not None:
+        return s.toks
     out: list[Tok] = []
     spans = s.words
     wi = 0
@@ -36,6 +38,7 @@ def sentence_tokens(a: Article, s: Sentence) -> list[Tok]:
         letters = [c for c in surf if c.isalpha()]
         out.append(Tok(st, en, t.lower(), surf, surf[:1].isupper(),
                        len(letters) >= 2 and all(c.isupper() for c in letters), word, bool(letters)))
+    s.toks = out
     return out
 
 
@@ -45,16 +48,20 @@ def key_of(toks: list[Tok], i: int, n: int) -> str:
 
 
 def find_phrases(a: Article, si: int, table: dict[str, str], skip: list[tuple[int, int]],
-                 max_n: int = 4) -> list[tuple[int, int, str, str]]:
+                 prefix: tuple[frozenset[str], int]) -> list[tuple[int, int, str, str]]:
     """(start, end, value, previous token) of lexicon phrases in a sentence, aligned to word boundaries.
 
     "giao" in "giao thông" or "tiếp" in "tiếp tục" is not a match: the phrase must
     begin and end where underthesea's words do.
     """
     toks = sentence_tokens(a, a.sentences[si])
+    firsts, max_n = prefix
     out, i = [], 0
     while i < len(toks):
         hit = None
+        if toks[i].low not in firsts:
+            i += 1
+            continue
         for n in range(min(max_n, len(toks) - i), 0, -1):
             k = " ".join(t.low for t in toks[i:i + n])
             if k not in table:

@@ -18,9 +18,13 @@ def topic_hits(text: str, lex) -> Counter[str]:
     toks = tokens(text)
     low = [t.lower() for _, _, t in toks]
     hits: Counter[str] = Counter()
+    firsts, max_n = lex.prefix(lex.topics)
     i = 0
     while i < len(toks):
-        for n in range(min(4, len(toks) - i), 0, -1):
+        if low[i] not in firsts:
+            i += 1
+            continue
+        for n in range(min(max_n, len(toks) - i), 0, -1):
             k = " ".join(low[i:i + n])
             topic = lex.topics.get(k)
             if topic and (k not in lex.topic_upper or text[toks[i][0]:toks[i + n - 1][1]].isupper()):

@@ -1,0 +1,198 @@
+"""Each extraction stage on sentences written for these tests (not the seeds), and on hostile text."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hoptac.inputs.raw import RawDoc
+from hoptac.stages.dates import Resolver, find_dates
+from hoptac.stages.figures import parse_number
+
+
+def extract(pipeline, text: str, published: str | None = "2025-03-20"):
+    meta = {"date": published} if published else {}
+    return pipeline(RawDoc("t.txt", text, "text", meta=meta))
+
+
+def names(a, typ):
+    return {e.name for e in a.entities if e.type == typ}
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,value", [
+    ("Sáng 12/3, tại Hà Nội", "2025-03-12"),
+    ("chiều 8.3 (theo giờ địa phương)", "2025-03-08"),
+    ("Chiều ngày 1-3, đoàn công tác", "2025-03-01"),
+    ("ngày 15.2 vừa qua", "2025-02-15"),
+    ("từ tháng 11/2024", "2024-11"),
+    ("đến năm 2030", "2030"),
+    ("trong quý II/2026", "2026-Q2"),
+    ("hôm qua", "2025-03-19"),
+    ("từ ngày 4 - 6.12.2024", "2024-12-04"),
+    ("ngày 5 tháng 10 năm 2023", "2023-10-05"),
+    ("Sáng 28/12, hội nghị", "2024-12-28"),  # after the publication date: the past year
+])
+def test_dates_normalized(text, value):
+    found = find_dates(text, Resolver("2025-03-20", ""))
+    assert [d[3] for d in found] == [value]
+
+
+@pytest.mark.parametrize("text", ["Nghị quyết 57 về khoa học", "Thứ hai, hỗ trợ đào tạo", "50.000 kỹ sư",
+                                  "tỷ lệ 3/4 doanh nghiệp", "20.000m2 sàn", "lần thứ 22"])
+def test_not_dates(text):
+    assert find_dates(text, Resolver("2025-03-20", "")) == []
+
+
+def test_year_from_context_without_publication_date():
+    r = Resolver(None, "Năm 2022 công ty mở văn phòng. Mục tiêu đến năm 2045.", today=None)
+    assert find_dates("Sáng 3/4, hai bên gặp nhau", r)[0][3] == "2022-04-03"
+    r = Resolver(None, "Mục tiêu đến năm 2045.")
+    assert find_dates("Sáng 3/4, hai bên gặp nhau", r)[0][3] is None  # unknown year: left out
+
+
+@given(st.text(alphabet="0123456789/.- ngàytháquýIVsáchiều", max_size=40))
+@settings(max_examples=200)
+def test_date_parser_fuzz(s):
+    for st_, en, txt, val, kind in find_dates(s, Resolver("2025-03-20", s)):
+        assert 0 <= st_ < en <= len(s)
+        assert val is None or val[:4].isdigit()
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+def test_number_formats():
+    assert parse_number("50.000") == 50000
+    assert parse_number("1,5") == 1.5
+    assert parse_number("2.500,75") == 2500.75
+
+
+def test_figures(pipeline):
+    a = extract(pipeline, "Tập đoàn Samsung cam kết đầu tư thêm 1,5 tỷ USD và đào tạo 10.000 kỹ sư đến năm 2030. "
+                          "Nhà máy rộng 20.000m2, chiếm 30% sản lượng. Công ty sẽ mở ba trung tâm dữ liệu tại "
+                          "Việt Nam với tổng vốn 2.000 tỷ đồng, đây là lần thứ 2 và Khóa 15.")
+    got = {(f.value, f.unit) for f in a.figures}
+    assert (1.5e9, "USD") in got
+    assert (10000, "kỹ sư") in got
+    assert (20000, "m2") in got
+    assert (30, "%") in got
+    assert (3, "trung tâm dữ liệu") in got or (3, "trung tâm") in got
+    assert (2e12, "VND") in got
+    assert not any(f.value in (2, 15) for f in a.figures)  # ordinals
+    eng = next(f for f in a.figures if f.unit == "kỹ sư")
+    assert eng.deadline == "2030"
+
+
+@given(st.text(alphabet="0123456789.,% tỷtriệunghìnUSDđồngkỹsư", max_size=50))
+@settings(max_examples=100, deadline=None)
+def test_figure_parser_fuzz(pipeline, s):
+    a = extract(pipeline, "Doanh nghiệp công bố " + s + ".")
+    for f in a.figures:
+        assert f.value >= 0 and f.unit and a.text[f.start:f.end] == f.text
+
+
+# --- names, roles, resolution ----------------------------------------------------------------------
+
+def test_names_roles_and_resolution(pipeline):
+    text = ("Sáng 12/3, tại Hà Nội, Bộ trưởng Bộ Khoa học và Công nghệ Trần Văn Minh đã tiếp ông Peter Lang, "
+            "Tổng Giám đốc Tập đoàn NVIDIA khu vực châu Á.\n\n"
+            "Bộ trưởng Minh đề nghị Tập đoàn NVIDIA hỗ trợ đào tạo kỹ sư cho các trường đại học.\n\n"
+            "Ông Peter Lang cho biết tập đoàn cam kết mở văn phòng đại diện tại Việt Nam trong năm nay.")
+    a = extract(pipeline, text)
+    per = names(a, "PER")
+    assert {"Trần Văn Minh", "Peter Lang"} <= per
+    assert "NVIDIA" in names(a, "ORG")
+    assert {"Hà Nội", "Việt Nam"} <= names(a, "LOC")
+    roles = {(a.entity_name(r.person), r.title, r.organization) for r in a.roles}
+    assert ("Trần Văn Minh", "Bộ trưởng", "Bộ Khoa học và Công nghệ") in roles
+    assert any(p == "Peter Lang" and t == "Tổng Giám đốc" for p, t, _ in roles)
+    minh = next(e for e in a.entities if e.name == "Trần Văn Minh")
+    assert "Minh" in minh.aliases  # "Bộ trưởng Minh" is the same person
+    req = [s for s in a.statements if s.kind == "request"]
+    assert req and a.entity_name(req[0].speaker) == "Trần Văn Minh" and a.entity_name(req[0].addressee) == "NVIDIA"
+    com = [s for s in a.statements if s.kind == "commitment"]
+    assert com and "văn phòng đại diện" in com[0].content
+
+
+def test_title_chain_and_bare_title(pipeline):
+    a = extract(pipeline, "Chiều 5/3, Thủ tướng, Chủ tịch Hội đồng Lê Văn An dự hội nghị. "
+                          "Thủ tướng kêu gọi các doanh nghiệp đầu tư vào bán dẫn.")
+    titles = {r.title for r in a.roles if a.entity_name(r.person) == "Lê Văn An"}
+    assert {"Thủ tướng", "Chủ tịch"} <= titles
+    st_ = [s for s in a.statements if s.kind == "request"]
+    assert st_ and a.entity_name(st_[0].speaker) == "Lê Văn An"
+
+
+def test_acronym_expansion(pipeline):
+    a = extract(pipeline, "Hiệp hội Doanh nghiệp vi mạch châu Á (ACMA) và Quỹ Phát triển Khoa học (QPK) ký thỏa thuận.")
+    orgs = {e.name: e for e in a.entities if e.type == "ORG"}
+    assert "Hiệp hội Doanh nghiệp vi mạch châu Á" in orgs
+    assert "ACMA" in orgs["Hiệp hội Doanh nghiệp vi mạch châu Á"].aliases
+
+
+# --- statements ----------------------------------------------------------------------------------
+
+def test_enumeration_items_inherit_the_request(pipeline):
+    text = ("Thứ trưởng Bộ Công Thương Phan Thị Lan đề nghị Tập đoàn Intel quan tâm một số nội dung sau.\n\n"
+            "Thứ nhất, mở rộng nhà máy kiểm thử chip tại Thành phố Hồ Chí Minh.\n\n"
+            "Thứ hai, hợp tác đào tạo nhân lực; hỗ trợ doanh nghiệp nhỏ tham gia chuỗi cung ứng.\n\n"
+            "Hai bên thống nhất sẽ ký biên bản ghi nhớ trong quý II/2025.")
+    a = extract(pipeline, text)
+    req = [s for s in a.statements if s.kind == "request"]
+    items = [s for s in req if s.cue != "đề nghị" or "mở rộng" in s.content or "hợp tác" in s.content]
+    contents = [s.content for s in req]
+    assert any(c.startswith("mở rộng nhà máy kiểm thử chip") for c in contents)
+    assert any(c.startswith("hợp tác đào tạo nhân lực; hỗ trợ") for c in contents)  # items keep their ';'
+    assert all(a.entity_name(s.speaker) == "Phan Thị Lan" for s in items)
+    agr = [s for s in a.statements if s.kind == "agreement"]
+    assert agr and agr[0].speaker is None and "biên bản ghi nhớ" in agr[0].content
+
+
+def test_semicolon_list_splits_a_request(pipeline):
+    a = extract(pipeline, "Bộ trưởng Lê Hữu Tài đề nghị Qualcomm mở trung tâm nghiên cứu tại Hà Nội; hỗ trợ các "
+                          "trường đại học đào tạo kỹ sư; chuyển giao công nghệ cho doanh nghiệp Việt Nam.")
+    req = [s for s in a.statements if s.kind == "request"]
+    assert len(req) == 3 and a.entity_name(req[0].addressee) == "Qualcomm"
+
+
+def test_cue_words_used_as_nouns_are_not_statements(pipeline):
+    a = extract(pipeline, "Đây là yêu cầu khách quan của nền kinh tế. Các đề xuất đã được tiếp thu. "
+                          "Hạ tầng giao thông tiếp tục được cải thiện.")
+    assert a.statements == []
+
+
+# --- events --------------------------------------------------------------------------------------
+
+def test_events(pipeline):
+    text = ("Sáng 12/3, tại Hà Nội, Phó Thủ tướng Đỗ Minh Quân hội đàm với ông John Carter, Chủ tịch Tập đoàn "
+            "Intel. Hai bên đã ký kết biên bản ghi nhớ vào tháng 1/2025 và ra mắt phòng thí nghiệm vào năm 2023.")
+    a = extract(pipeline, text)
+    ev = {(e.type, e.date) for e in a.events}
+    assert ("meeting", "2025-03-12") in ev
+    first = next(e for e in a.events if e.date == "2025-03-12")
+    assert first.location == "Hà Nội"
+    assert {"Đỗ Minh Quân", "John Carter"} <= {a.entity_name(p) for p in first.participants}
+    assert ("agreement", "2025-01") in ev and ("launch", "2023") in ev
+
+
+# --- hostile text --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "1234 5678 9.000 1,5 22/33 44-55 " * 50,
+    "This is only English text about semiconductors and AI partnerships in Hanoi. " * 20,
+    "😀🚀🇻🇳 " * 300,
+    "Tiếng Việt mixed 中文 العربية русский ÀÁÂ " * 40,
+    '"(((« Bộ trưởng đề nghị "hợp tác [' * 30,
+])
+def test_hostile_text_gives_sane_output(pipeline, text):
+    a = extract(pipeline, text)
+    for f in a.figures:
+        assert a.text[f.start:f.end] == f.text
+    assert all(e.name for e in a.entities)
+
+
+def test_very_long_sentence(pipeline):
+    """A 20,000-character sentence completes and still yields its facts (tokenization falls back to spaces)."""
+    a = extract(pipeline, "Bộ trưởng Nguyễn Văn An đề nghị Tập đoàn FPT hỗ trợ 1.000 kỹ sư, " * 320)
+    assert len(a.text) > 20000 and any(f.unit == "kỹ sư" for f in a.figures)
