@@ -1,6 +1,7 @@
 """The extraction pipeline: stages listed once, in order, each declaring what it needs and adds."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -44,13 +45,25 @@ class Pipeline:
         lex = Lexicons.load()
         self.res = Resources(self.opts, lex, lex.fixed_words())
         self.runs: list[tuple[str, Callable[[Article, Resources], None]]] = [(s.NAME, s.run) for s in self.stages]
+        self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
     def analyse(self, a: Article) -> Article:
         """Run every stage on a cleaned article."""
+        t = self.timings
         for name, fn in self.runs:
-            fn(a, self.res)
+            if t is None:
+                fn(a, self.res)
+            else:
+                t0 = time.perf_counter()
+                fn(a, self.res)
+                t[name] = t.get(name, 0.0) + time.perf_counter() - t0
             a.done.append(name)
         return a
 
     def __call__(self, raw: RawDoc) -> Article:
-        return self.analyse(build_article(raw, self.opts))
+        if self.timings is None:
+            return self.analyse(build_article(raw, self.opts))
+        t0 = time.perf_counter()
+        a = build_article(raw, self.opts)
+        self.timings["clean"] = self.timings.get("clean", 0.0) + time.perf_counter() - t0
+        return self.analyse(a)
