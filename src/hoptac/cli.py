@@ -181,3 +181,63 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0
     out.print(f"hoptac store {state.db}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), markup=False)
     err.print("hoptac: the web app is not built yet in this version; use `hoptac stats`, `hoptac export`, "
               "`hoptac extract`.", markup=False)
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words to find, with or without diacritics; \"...\" for a phrase.")],
+           entity: Annotated[Optional[str], typer.Option(help="Only articles naming this entity.")] = None,
+           entity_type: Annotated[Optional[str], typer.Option("--type", help="Sentences naming a PER, ORG, LOC or MISC.")] = None,
+           kind: Annotated[Optional[str], typer.Option(help="Sentences carrying a statement kind or event type.")] = None,
+           topic: Annotated[Optional[str], typer.Option(help="Articles tagged with this topic.")] = None,
+           date_from: Annotated[Optional[str], typer.Option("--from", help="Published on or after YYYY-MM-DD.")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to", help="Published on or before YYYY-MM-DD.")] = None,
+           source: Annotated[Optional[str], typer.Option(help="Source (path or URL) containing this text.")] = None,
+           limit: Annotated[int, typer.Option(help="How many hits.")] = 20,
+           as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines.")] = False) -> None:
+    """Search sentences of all articles (BM25), accent-insensitive, with filters."""
+    from hoptac.search import Filters, QueryError
+    from hoptac.search import search as run_search
+
+    store = _store()
+    try:
+        hits = run_search(store, query, Filters(entity, entity_type, kind, topic, date_from, date_to, source),
+                          limit=limit)
+    except QueryError as e:
+        err.print(f"hoptac: {e}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        store.close()
+    if as_json:
+        for h in hits:
+            sys.stdout.write(json.dumps({"source": h.source, "title": h.title, "published": h.published,
+                                         "sentence": h.sent_idx, "text": h.text, "score": round(h.score, 4),
+                                         "highlights": h.highlights}, ensure_ascii=False) + "\n")
+        return
+    if not hits:
+        out.print("no match")
+    for h in hits:
+        from rich.text import Text
+        t = Text(h.text)
+        for s_, e_ in h.highlights:
+            t.stylize("bold yellow", s_, e_)
+        out.print(Text(f"{h.source} ({h.published or '?'}) #{h.sent_idx}", style="dim"))
+        out.print(t)
+
+
+@app.command()
+def ask(question: Annotated[str, typer.Argument(help="A question in Vietnamese, with or without diacritics.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Answer a question from the knowledge base, citing the sentences it comes from."""
+    from hoptac.ask import ask as run_ask
+
+    store = _store()
+    try:
+        ans = run_ask(store, question)
+    finally:
+        store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(ans.to_dict(), ensure_ascii=False) + "\n")
+        return
+    out.print(ans.answer, markup=False)
+    for c in ans.citations:
+        out.print(f"  [dim]— {c.source}:[/dim] {c.text}", highlight=False)

@@ -13,6 +13,7 @@ from hoptac import neardup
 from hoptac.hashing import content_hash
 from hoptac.models import Article
 from hoptac.options import db_url
+from hoptac.textnorm import fold
 
 from . import schema as S
 from .migrations import migrate
@@ -137,12 +138,18 @@ class Store:
                                                           S.entities.c.key == key)).scalar_one()
 
     def _save_facts(self, conn: Connection, doc_id: int, a: Article) -> None:
-        conn.execute(S.sentences.insert(), [
-            {"doc_id": doc_id, "idx": i, "char_start": s.start, "char_end": s.end, "text": s.text}
-            for i, s in enumerate(a.sentences)]) if a.sentences else None
+        if a.sentences:
+            conn.execute(S.sentences.insert(), [
+                {"doc_id": doc_id, "idx": i, "char_start": s.start, "char_end": s.end, "text": s.text,
+                 "folded": fold(s.text)} for i, s in enumerate(a.sentences)])
         ent_ids: dict[int, int] = {}
         for e in a.entities:
             ent_ids[e.id] = self._entity_id(conn, e.name, e.type, e.key or e.name.lower())
+        ments = [{"doc_id": doc_id, "sent_idx": m.sent, "char_start": m.start, "char_end": m.end, "text": m.text,
+                  "type": m.type, "entity_id": ent_ids.get(m.entity)} for m in a.mentions
+                 if m.type in ("PER", "ORG", "LOC", "MISC") or m.entity >= 0]
+        if ments:
+            conn.execute(S.mentions.insert(), ments)
         if a.entities:
             conn.execute(S.doc_entities.insert(), [
                 {"doc_id": doc_id, "local_id": e.id, "entity_id": ent_ids[e.id], "name": e.name,

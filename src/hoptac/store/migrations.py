@@ -4,21 +4,46 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
 from . import schema
 
 Migration = Callable[[Connection], None]
 
 
+V1_TABLES = ["documents", "doc_bands", "sentences", "entities", "doc_entities", "roles", "events",
+             "event_participants", "statements", "figures", "dates"]
+
+
 def m0001_initial(conn: Connection) -> None:
     """Documents, sentences, entities and the fact tables."""
-    schema.metadata.create_all(conn, tables=[t for t in schema.metadata.sorted_tables
-                                             if t.name != "schema_migrations"])
+    tables = [t for t in schema.metadata.sorted_tables if t.name in V1_TABLES]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+def m0002_search(conn: Connection) -> None:
+    """Full-text search over folded sentences (FTS5 / tsvector) and per-sentence mentions."""
+    cols = {c["name"] for c in inspect(conn).get_columns("sentences")}
+    if "folded" not in cols:
+        conn.execute(text("ALTER TABLE sentences ADD COLUMN folded TEXT"))
+    schema.mentions.create(conn, checkfirst=True)
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS sentence_fts USING fts5("
+                          "folded, content='sentences', content_rowid='id', tokenize='unicode61')"))
+        conn.execute(text("CREATE TRIGGER IF NOT EXISTS sentences_ai AFTER INSERT ON sentences BEGIN "
+                          "INSERT INTO sentence_fts(rowid, folded) VALUES (new.id, new.folded); END"))
+        conn.execute(text("CREATE TRIGGER IF NOT EXISTS sentences_ad AFTER DELETE ON sentences BEGIN "
+                          "INSERT INTO sentence_fts(sentence_fts, rowid, folded) VALUES('delete', old.id, old.folded);"
+                          " END"))
+        conn.execute(text("INSERT INTO sentence_fts(sentence_fts) VALUES('rebuild')"))
+    else:
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_sentences_fts ON sentences "
+                          "USING GIN (to_tsvector('simple', coalesce(folded, '')))"))
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
+    ("0002_search", m0002_search),
 ]
 
 

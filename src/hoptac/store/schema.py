@@ -52,7 +52,22 @@ sentences = Table(
     Column("char_start", Integer, nullable=False),
     Column("char_end", Integer, nullable=False),
     Column("text", Text, nullable=False),
+    Column("folded", Text),  # accent- and đ-folded copy for full-text search (migration 0002)
     UniqueConstraint("doc_id", "idx"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("sent_idx", Integer, nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(8), nullable=False),
+    Column("entity_id", Integer),  # canonical entity (entities.id)
+    Index("ix_mentions_doc_sent", "doc_id", "sent_idx"),
+    Index("ix_mentions_entity", "entity_id"),
 )
 
 entities = Table(

@@ -1,0 +1,363 @@
+"""Answer Vietnamese questions from the knowledge base, every answer cited to its sentence.
+
+No language model is needed: the question's type (who, where, when, how many,
+which X, what was requested or committed) decides which stored facts answer it,
+and full-text search finds the sentences they come from. With HOPTAC_LLM_URL set,
+hoptac.llm may rephrase the answer from the cited sentences only.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, select
+
+from hoptac.lexicon import Lexicons, lex_key
+from hoptac.search import Hit, QueryError, search
+from hoptac.store import Store
+from hoptac.store import schema as S
+from hoptac.textnorm import fold, key
+
+# Question words and function words, folded; they never count as content keywords.
+STOP = set("""ai gi nao dau bao nhieu khi nao bao gio luc nao ngay nao nam nao thang nao o dau tai dau
+la co cua do duoc va voi nhung cac mot trong cho de ve tu den toi nay kia thi ma ra vao len da se dang
+khong chua hay hoac the nhu the nao sao vi sao tai sao nguoi chu gi nhieu it bang hon nua cung boi theo""".split())
+UNIT_HINTS = {"tien": ("USD", "VND", "EUR", "CNY", "JPY", "KRW"), "usd": ("USD",), "dong": ("VND",),
+              "met vuong": ("m2",), "m2": ("m2",), "hecta": ("ha",), "phan tram": ("%",), "ty le": ("%",)}
+WHICH_NOUNS = ["trung tam", "tap doan", "cong ty", "to chuc", "chuong trinh", "hiep hoi", "thanh pho", "quoc gia",
+               "doanh nghiep", "nghi quyet", "chien luoc", "co quan", "ngan hang", "hoi nghi", "su kien", "du an",
+               "linh vuc", "bo", "luat", "quy", "tinh", "nuoc", "truong", "vien"]
+
+
+def which_noun(fq: str) -> str | None:
+    """The noun a "which X" question asks about: the nearest known noun before "nào"/"gì"."""
+    words = re.findall(r"\w+", fq)
+    for i, w in enumerate(words):
+        if w not in ("nao", "gi"):
+            continue
+        for j in range(i - 1, max(-1, i - 6), -1):
+            for n in (2, 1):
+                cand = " ".join(words[j - n + 1:j + 1]) if j - n + 1 >= 0 else None
+                if cand in WHICH_NOUNS:
+                    return cand
+    return None
+
+
+MIN_COVERAGE = 0.45  # share of the question's keyword weight a sentence must hold to answer it
+
+
+@dataclass(slots=True)
+class Citation:
+    source: str
+    text: str
+
+
+@dataclass(slots=True)
+class Answer:
+    """The answer, its citations, and what kind of question it was read as."""
+
+    q: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    kind: str = "unknown"
+    found: bool = True
+
+    def to_dict(self) -> dict:
+        return {"q": self.q, "answer": self.answer, "kind": self.kind,
+                "citations": [{"source": c.source, "text": c.text} for c in self.citations]}
+
+
+def question_type(fq: str) -> str:
+    """The kind of answer a folded question asks for."""
+    if re.search(r"\bbao nhieu\b|\bmay\b", fq):
+        return "how_many"
+    if re.search(r"\b(khi nao|bao gio|luc nao|nam nao|thang nao|ngay nao|thoi gian nao|tu khi nao)\b", fq):
+        return "when"
+    if re.search(r"\b(o dau|tai dau|dia diem nao|noi nao)\b", fq) or re.search(r"\bdau\s*\??$", fq):
+        return "where"
+    if re.match(r"^\s*ai\b", fq) and re.search(r"\bla\b", fq):
+        return "who_is"
+    if which_noun(fq):
+        return "which"
+    if re.search(r"\bai\b", fq):
+        return "who"
+    if re.search(r"\b(de nghi|yeu cau|keu goi|cam ket|hua|mong muon|thong nhat|dong y)\b", fq) and \
+            re.search(r"\b(gi|nhung gi|noi dung|viec gi|nao)\b", fq):
+        return "statement"
+    return "sentence"
+
+
+def keywords(fq: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", fq) if w not in STOP and (len(w) > 1 or w.isdigit())]
+
+
+def _idf(store: Store, words: list[str]) -> dict[str, float]:
+    """Rarer words weigh more when rescoring candidate sentences."""
+    out = {}
+    with store.engine.connect() as c:
+        n = c.execute(select(S.sentences.c.id).order_by(S.sentences.c.id.desc()).limit(1)).scalar() or 1
+    for w in words:
+        try:
+            df = len(search(store, w, limit=200))
+        except QueryError:
+            df = 0
+        out[w] = math.log(1 + n / (1 + df))
+    return out
+
+
+def _candidates(store: Store, fq: str, words: list[str]) -> list[tuple[float, Hit]]:
+    if not words:
+        return []
+    try:
+        hits = search(store, " ".join(words), limit=60, any_term=True)
+    except QueryError:
+        return []
+    idf = _idf(store, words)
+    total = sum(idf[w] for w in set(words)) or 1.0
+    scored = []
+    for h in hits:
+        toks = set(re.findall(r"\w+", fold(h.text)))
+        ftext = " " + " ".join(re.findall(r"\w+", fold(h.text))) + " "
+        s = sum(idf[w] for w in set(words) if w in toks)
+        # consecutive question words found together in the sentence weigh extra (names, terms)
+        for a, b in zip(words, words[1:]):
+            if f" {a} {b} " in ftext:
+                s += 0.5 * (idf[a] + idf[b])
+        covered = sum(idf[w] for w in set(words) if w in toks) / total
+        if covered >= MIN_COVERAGE:
+            scored.append((s, h))
+    scored.sort(key=lambda x: -x[0])
+    return scored
+
+
+def _mentions(store: Store, h: Hit) -> list:
+    m = S.mentions
+    with store.engine.connect() as c:
+        return c.execute(select(m.c.char_start, m.c.char_end, m.c.text, m.c.type, m.c.entity_id)
+                         .where(and_(m.c.doc_id == h.doc_id, m.c.sent_idx == h.sent_idx))
+                         .order_by(m.c.char_start)).all()
+
+
+def _sentence_start(store: Store, h: Hit) -> int:
+    with store.engine.connect() as c:
+        return c.execute(select(S.sentences.c.char_start).where(and_(
+            S.sentences.c.doc_id == h.doc_id, S.sentences.c.idx == h.sent_idx))).scalar_one()
+
+
+def _entity_names(store: Store, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    with store.engine.connect() as c:
+        return dict(c.execute(select(S.entities.c.id, S.entities.c.name).where(S.entities.c.id.in_(ids))).all())
+
+
+def _in_question(name: str, fq: str) -> bool:
+    k = key(name)
+    return bool(k) and f" {k} " in f" {key(fq)} "
+
+
+def _answer_how_many(store, fq, cands):
+    hints = [u for k, units in UNIT_HINTS.items() if re.search(rf"\b{k}\b", fq) for u in units]
+    after = re.search(r"bao nhieu\s+((?:\w+\s*){1,3})", fq)
+    noun = fold(after.group(1)).split() if after else []
+    for _, h in cands[:15]:
+        with store.engine.connect() as c:
+            figs = c.execute(select(S.figures.c.text, S.figures.c.unit, S.figures.c.value).where(and_(
+                S.figures.c.doc_id == h.doc_id, S.figures.c.sent_idx == h.sent_idx))).all()
+        best = None
+        for f in figs:
+            u = fold(f.unit)
+            score = (2 if hints and f.unit in hints else 0) + sum(1 for w in noun if w in u.split())
+            if best is None or score > best[0]:
+                best = (score, f)
+        if best and (best[0] > 0 or not (hints or noun)):
+            f = best[1]
+            value = int(f.value) if float(f.value).is_integer() else f.value
+            return f"{f.text} ({value} {f.unit})", h
+    return None
+
+
+_DATE_NEAR = re.compile(r"(?:tháng\s+\d{1,2}\s*[/.-]\s*\d{4}|(?:ngày\s+)?\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{4})?|năm\s+\d{4}|"
+                        r"quý\s+[IV\d]+\s*/\s*\d{4})", re.I)
+
+
+def _answer_when(store, fq, cands):
+    for _, h in cands[:10]:
+        with store.engine.connect() as c:
+            dates = c.execute(select(S.dates.c.text, S.dates.c.value, S.dates.c.char_start).where(and_(
+                S.dates.c.doc_id == h.doc_id, S.dates.c.sent_idx == h.sent_idx))).all()
+        if dates:
+            d = dates[0]
+            return (f"{d.text} ({d.value})" if d.value else d.text), h
+    return None
+
+
+def _answer_where(store, fq, cands):
+    for _, h in cands[:10]:
+        base = _sentence_start(store, h)
+        ms = _mentions(store, h)
+        for m in re.finditer(r"(?:^|\s)(?:tại|ở)\s+", h.text):
+            pos = base + m.end()
+            lead = [x for x in ms if x.char_start == pos and x.type in ("LOC", "ORG", "MISC")]
+            if not lead and not h.text[m.end():m.end() + 1].isupper():
+                continue
+            end = m.end()
+            # a capitalized run, or the lowercase-written place that starts here
+            run = re.match(r"(?:[A-ZÀ-ỸĐ][\w.]*(?:\s+|$)|(?:và|-)\s+(?=[A-ZÀ-ỸĐ]))+", h.text[end:])
+            stop = max((x.char_end - base for x in lead), default=end)
+            stop = max(stop, end + (len(run.group(0).rstrip()) if run else 0))
+            grown = True
+            while grown:  # "Trụ sở" + "Trung ương Đảng": names that follow each other form one place
+                grown = False
+                for x in ms:
+                    if 0 < x.char_start - base - stop <= 1 and x.char_end - base > stop:
+                        stop, grown = x.char_end - base, True
+            place = h.text[end:stop].strip(" ,.;")
+            if place and not _in_question(place, fq):
+                return place, h
+    return None
+
+
+def _answer_who_is(store, fq, cands):
+    m = re.match(r"^\s*ai\s+la\s+(.+?)\s*\??$", fq)
+    if not m:
+        return None
+    want = m.group(1)
+    r = S.roles
+    with store.engine.connect() as c:
+        rows = c.execute(select(r.c.person, r.c.title, r.c.organization, r.c.doc_id, r.c.sent_idx, r.c.as_of,
+                                S.documents.c.source, S.sentences.c.text)
+                         .select_from(r.join(S.documents, S.documents.c.id == r.c.doc_id)
+                                      .join(S.sentences, and_(S.sentences.c.doc_id == r.c.doc_id,
+                                                              S.sentences.c.idx == r.c.sent_idx)))).all()
+    best = None
+    for row in rows:
+        role = key(" ".join(x for x in (row.title, row.organization) if x))
+        if not role:
+            continue
+        rt, wt = set(role.split()), set(key(want).split())
+        overlap = len(rt & wt) / max(1, len(rt | wt))
+        if key(row.title) and f" {key(row.title)} " in f" {key(want)} " and overlap > 0.5:
+            cand = (overlap, row.as_of or "", row)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    if best:
+        row = best[2]
+        h = Hit(row.doc_id, row.source, None, None, row.sent_idx, row.text, 1.0)
+        return row.person, h
+    return None
+
+
+def _answer_who(store, fq, cands):
+    for _, h in cands[:10]:
+        ms = _mentions(store, h)
+        names = _entity_names(store, [m.entity_id for m in ms if m.entity_id])
+        people = []
+        for m in ms:
+            n = names.get(m.entity_id)
+            typ = m.type
+            if n and typ in ("PER", "TITLE", "PRON") and n not in people and not _in_question(n, fq):
+                with store.engine.connect() as c:
+                    et = c.execute(select(S.entities.c.type).where(S.entities.c.id == m.entity_id)).scalar()
+                if et == "PER":
+                    people.append(n)
+        if people:
+            return ", ".join(people), h
+    return None
+
+
+def _answer_which(store, fq, cands):
+    noun = which_noun(fq)
+    plural = bool(re.search(r"\b(nhung|cac)\s+" + noun, fq))
+    lex = Lexicons.load()
+    options = []
+    for rank, (_, h) in enumerate(cands[:10]):
+        ms = _mentions(store, h)
+        names = _entity_names(store, [x.entity_id for x in ms if x.entity_id])
+        found = []
+        for x in ms:
+            surface = x.text
+            name = names.get(x.entity_id) or surface
+            if _in_question(name, fq) or _in_question(surface, fq):
+                continue
+            fs = key(surface)
+            ok = fs.startswith(noun + " ")
+            entry = lex.names.get(lex_key(name)) or lex.names.get(lex_key(surface))
+            if noun in ("tap doan", "cong ty", "doanh nghiep"):
+                ok = ok or (x.type == "ORG" and entry is not None and entry.kind == "company")
+            if noun == "to chuc":
+                ok = ok or x.type == "ORG"
+            if noun in ("thanh pho", "tinh"):
+                ok = ok or (x.type == "LOC" and (entry is None or entry.kind != "country"))
+            if noun in ("nuoc", "quoc gia"):
+                ok = ok or (x.type == "LOC" and entry is not None and entry.kind == "country")
+            if ok and surface not in found:
+                found.append(surface if fs.startswith(noun + " ") else name)
+        if not found:
+            # a common noun phrase: "trung tâm gì" -> "trung tâm nghiên cứu và phát triển ..."
+            fh = fold(h.text)
+            i = fh.find(noun + " ")
+            if i >= 0 and noun in ("trung tam", "chuong trinh", "du an", "linh vuc", "su kien"):
+                tail = h.text[i:]
+                stop = re.search(r"\s(?:tại|ở|của|cho|vào|với|nhằm|để)\s|[,.;:]", tail)
+                found.append(tail[:stop.start()] if stop else tail)
+        if found:
+            if not plural:
+                return found[0], h
+            options.append((len(found), -rank, found, h))
+    if options:
+        _, _, found, h = max(options, key=lambda o: (o[0], o[1]))
+        return ", ".join(found), h
+    return None
+
+
+def _answer_statement(store, fq, cands):
+    kind = "commitment" if re.search(r"\b(cam ket|hua)\b", fq) else \
+        "intent" if re.search(r"\b(mong muon)\b", fq) else \
+        "agreement" if re.search(r"\b(thong nhat|dong y)\b", fq) else "request"
+    st = S.statements
+    rows = []
+    with store.engine.connect() as c:
+        for r in c.execute(select(st.c.content, st.c.speaker, st.c.addressee, st.c.doc_id, st.c.sent_idx,
+                                  st.c.date, S.documents.c.source, S.sentences.c.text)
+                           .select_from(st.join(S.documents, S.documents.c.id == st.c.doc_id)
+                                        .join(S.sentences, and_(S.sentences.c.doc_id == st.c.doc_id,
+                                                                S.sentences.c.idx == st.c.sent_idx)))
+                           .where(st.c.kind == kind).order_by(st.c.date, st.c.doc_id, st.c.id)).all():
+            named = [n for n in (r.speaker, r.addressee) if n and _in_question(n, fq)]
+            if named:
+                rows.append(r)
+    if not rows:
+        return None
+    answer = "; ".join(r.content for r in rows[:10])
+    cits = [Citation(r.source, r.text) for r in rows[:10]]
+    return answer, cits
+
+
+def ask(store: Store, question: str) -> Answer:
+    """Answer one question; says plainly when the knowledge base does not know."""
+    q = (question or "").strip()
+    fq = fold(q)
+    kind = question_type(fq)
+    words = keywords(fq)
+    if not words:
+        return Answer(q, "Câu hỏi không có từ khóa nào để tìm.", [], kind, False)
+    if kind == "statement":
+        got = _answer_statement(store, fq, [])
+        if got:
+            return Answer(q, got[0], got[1], kind)
+    cands = _candidates(store, fq, words)
+    handlers = {"how_many": _answer_how_many, "when": _answer_when, "where": _answer_where,
+                "who_is": _answer_who_is, "who": _answer_who, "which": _answer_which}
+    got = handlers[kind](store, fq, cands) if kind in handlers else None
+    if got is None and kind == "who_is":
+        got = _answer_who(store, fq, cands)
+    if got:
+        ans, h = got
+        return Answer(q, ans, [Citation(h.source, h.text)], kind)
+    if cands:
+        h = cands[0][1]
+        return Answer(q, f"Không tìm thấy câu trả lời trực tiếp; câu liên quan nhất: {h.text}",
+                      [Citation(h.source, h.text)], kind, False)
+    return Answer(q, "Không biết: cơ sở tri thức chưa có thông tin về câu hỏi này.", [], kind, False)
