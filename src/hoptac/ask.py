@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import and_, select
 
@@ -115,6 +116,7 @@ def _candidates(store: Store, fq: str, words: list[str]) -> list[tuple[float, Hi
         return []
     idf = _idf(store, words)
     total = sum(idf[w] for w in set(words)) or 1.0
+    doc_words = _doc_words(store, {h.doc_id for h in hits})
     scored = []
     for h in hits:
         toks = set(re.findall(r"\w+", fold(h.text)))
@@ -124,11 +126,49 @@ def _candidates(store: Store, fq: str, words: list[str]) -> list[tuple[float, Hi
         for a, b in zip(words, words[1:]):
             if f" {a} {b} " in ftext:
                 s += 0.5 * (idf[a] + idf[b])
+        in_doc = doc_words.get(h.doc_id, set())
+        doc_s = sum(idf[w] for w in set(words) if w in in_doc)
         covered = sum(idf[w] for w in set(words) if w in toks) / total
+        # the article around the sentence may name what the sentence leaves implicit
+        covered = max(covered, 0.5 * covered + 0.5 * doc_s / total)
         if covered >= MIN_COVERAGE:
-            scored.append((s, h))
+            scored.append((s + 0.3 * doc_s, h))
     scored.sort(key=lambda x: -x[0])
     return scored
+
+
+def _doc_words(store: Store, doc_ids: set[int]) -> dict[int, set[str]]:
+    """Folded words of each candidate article, with the folded names of every entity it mentions."""
+    out: dict[int, set[str]] = {}
+    if not doc_ids:
+        return out
+    with store.engine.connect() as c:
+        for doc_id, title, body in c.execute(select(S.documents.c.id, S.documents.c.title, S.documents.c.text)
+                                             .where(S.documents.c.id.in_(sorted(doc_ids)))):
+            out[doc_id] = set(re.findall(r"\w+", fold(f"{title or ''} {body}")))
+        for doc_id, aliases, name in c.execute(select(S.doc_entities.c.doc_id, S.doc_entities.c.aliases,
+                                                      S.entities.c.name)
+                                               .select_from(S.doc_entities.join(
+                                                   S.entities, S.entities.c.id == S.doc_entities.c.entity_id))
+                                               .where(S.doc_entities.c.doc_id.in_(sorted(doc_ids)))):
+            out[doc_id] |= set(re.findall(r"\w+", fold(f"{name} {aliases or ''}")))
+            out[doc_id] |= _lexicon_aliases(name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _alias_words() -> dict[str, frozenset[str]]:
+    """For every lexicon name, the folded words of all its entry's aliases; built once."""
+    lex = Lexicons.load()
+    by_entry: dict[int, set[str]] = {}
+    for k, e in lex.names.items():
+        by_entry.setdefault(id(e), set()).update(re.findall(r"\w+", fold(k)))
+    return {k: frozenset(by_entry[id(e)]) for k, e in lex.names.items()}
+
+
+def _lexicon_aliases(name: str) -> frozenset[str]:
+    """Folded words of every alias the lexicons give a name ("Hoa Kỳ" -> also "mỹ", "usa")."""
+    return _alias_words().get(lex_key(name), frozenset())
 
 
 def _mentions(store: Store, h: Hit) -> list:
