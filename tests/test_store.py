@@ -86,7 +86,7 @@ def test_schema_is_migrated_once(db_url):
         names = [r[0] for r in c.execute(text("SELECT name FROM schema_migrations"))]
         tables = set(inspect(c).get_table_names())
     s2.close()
-    assert names == ["0001_initial", "0002_search"]
+    assert names == ["0001_initial", "0002_search", "0003_entity_overrides"]
     assert {"documents", "sentences", "entities", "roles", "events", "statements", "figures", "dates"} <= tables
 
 

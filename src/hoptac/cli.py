@@ -241,3 +241,128 @@ def ask(question: Annotated[str, typer.Argument(help="A question in Vietnamese, 
     out.print(ans.answer, markup=False)
     for c in ans.citations:
         out.print(f"  [dim]— {c.source}:[/dim] {c.text}", highlight=False)
+
+
+entity_app = typer.Typer(help="Look up entities and correct how articles were linked to them.", no_args_is_help=True)
+app.add_typer(entity_app, name="entity")
+
+
+def _one(store, ref: str) -> dict:
+    from hoptac.kb import NotFound, resolve
+    try:
+        return resolve(store, ref)
+    except NotFound as e:
+        err.print(f"hoptac: {e}", markup=False)
+        raise typer.Exit(2)
+
+
+@entity_app.command("show")
+def entity_show(ref: Annotated[str, typer.Argument(help="Entity id, name or alias.")],
+                as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Profile of an entity: aliases, titles over time, events, requests and commitments, figures."""
+    from hoptac.kb import profile
+    store = _store()
+    p = profile(store, _one(store, ref)["id"])
+    store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(p, ensure_ascii=False) + "\n")
+        return
+    out.rule(f"[bold]{p['name']}[/bold] ({p['type']}, id {p['id']}, {p['documents']} articles)")
+    if p["aliases"]:
+        out.print("aliases: " + ", ".join(p["aliases"]), markup=False)
+    for r in p["roles"]:
+        out.print(f"{r['as_of'] or '?':<10} {r['title']}{' — ' + r['organization'] if r['organization'] else ''}"
+                  f"  [dim]{r['source']}[/dim]", highlight=False)
+    for title, rows in (("events", p["events"]), ("statements made", p["statements_made"]),
+                        ("statements addressed to it", p["statements_received"])):
+        if rows:
+            out.print(f"[bold]{title}[/bold]")
+            for r in rows:
+                what = r.get("content") or r.get("evidence")
+                out.print(f"  {r.get('date') or '?':<10} {r.get('kind') or r.get('type')}: {what}", highlight=False,
+                          markup=False)
+
+
+@entity_app.command("list")
+def entity_list(entity_type: Annotated[Optional[str], typer.Option("--type", help="PER, ORG, LOC or MISC.")] = None,
+                limit: Annotated[int, typer.Option(help="How many.")] = 50) -> None:
+    """The most mentioned entities."""
+    from sqlalchemy import func, select
+
+    from hoptac.store import schema as S
+    store = _store()
+    q = (select(S.entities.c.id, S.entities.c.name, S.entities.c.type, func.count().label("n"))
+         .join(S.doc_entities, S.doc_entities.c.entity_id == S.entities.c.id)
+         .group_by(S.entities.c.id, S.entities.c.name, S.entities.c.type).order_by(func.count().desc()).limit(limit))
+    if entity_type:
+        q = q.where(S.entities.c.type == entity_type.upper())
+    with store.engine.connect() as c:
+        rows = c.execute(q).all()
+    store.close()
+    t = Table()
+    for col in ("id", "name", "type", "articles"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(str(r.id), r.name, r.type, str(r.n))
+    out.print(t)
+
+
+@entity_app.command("merge")
+def entity_merge(keep: Annotated[str, typer.Argument(help="The entity that stays (id or name).")],
+                 drop: Annotated[str, typer.Argument(help="The entity merged into it (id or name).")]) -> None:
+    """Declare two entities the same; later articles follow the correction."""
+    from hoptac.kb import merge
+    store = _store()
+    a, b = _one(store, keep), _one(store, drop)
+    try:
+        merge(store, a["id"], b["id"])
+    except ValueError as e:
+        err.print(f"hoptac: {e}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        store.close()
+    err.print(f"merged {b['name']} (id {b['id']}) into {a['name']} (id {a['id']})", highlight=False)
+
+
+@entity_app.command("rename")
+def entity_rename(ref: Annotated[str, typer.Argument(help="Entity id or name.")],
+                  new_name: Annotated[str, typer.Argument(help="The new canonical name.")]) -> None:
+    """Change an entity's canonical name."""
+    from hoptac.kb import rename
+    store = _store()
+    e = _one(store, ref)
+    rename(store, e["id"], new_name)
+    store.close()
+    err.print(f"renamed {e['name']} (id {e['id']}) to {new_name}", highlight=False)
+
+
+@entity_app.command("split")
+def entity_split(ref: Annotated[str, typer.Argument(help="Entity id or name.")],
+                 docs: Annotated[list[int], typer.Option("--doc", help="Document ids whose mentions are another entity.")],
+                 name: Annotated[Optional[str], typer.Option(help="Name of the new entity.")] = None) -> None:
+    """Separate what some articles say into a new entity (two people with one name)."""
+    from hoptac.kb import split
+    store = _store()
+    e = _one(store, ref)
+    new_id = split(store, e["id"], docs, name)
+    store.close()
+    err.print(f"split {len(docs)} article(s) of {e['name']} into entity {new_id}", highlight=False)
+
+
+@app.command()
+def timeline(entity: Annotated[Optional[str], typer.Option(help="Only events of this entity.")] = None,
+             date_from: Annotated[Optional[str], typer.Option("--from", help="From this date.")] = None,
+             date_to: Annotated[Optional[str], typer.Option("--to", help="Up to this date.")] = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines.")] = False) -> None:
+    """Dated events in order, for one entity or all."""
+    from hoptac.kb import timeline as run_timeline
+    store = _store()
+    eid = _one(store, entity)["id"] if entity else None
+    rows = run_timeline(store, eid, date_from, date_to)
+    store.close()
+    for r in rows:
+        if as_json:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        else:
+            out.print(f"{r['date']:<10} {r['type']:<10} {', '.join(r['participants'])}"
+                      f"{' @ ' + r['location'] if r['location'] else ''}", markup=False, highlight=False)

@@ -96,7 +96,7 @@ class Store:
                 ).returning(S.documents.c.id)).scalar_one()
                 conn.execute(S.doc_bands.insert(), [{"band": b, "hash": h, "doc_id": doc_id}
                                                     for b, h in neardup.band_hashes(sig)])
-                self._save_facts(conn, doc_id, a)
+                self._save_facts(conn, doc_id, a, chash)
                 return Saved("stored", doc_id, near, sim)
         except IntegrityError:
             # Another writer stored the same body between our check and insert.
@@ -125,7 +125,12 @@ class Store:
             return best, round(best_sim, 3)
         return None, None
 
-    def _entity_id(self, conn: Connection, name: str, typ: str, key: str) -> int:
+    def _entity_id(self, conn: Connection, name: str, typ: str, key: str, chash: str = "") -> int:
+        """The canonical entity for a document entity: users' corrections first, then the linking key."""
+        for k in (f"DOC:{chash}:{key}", key):
+            row = conn.execute(select(S.entity_overrides.c.entity_id).where(S.entity_overrides.c.key == k)).first()
+            if row:
+                return row[0]
         row = conn.execute(select(S.entities.c.id).where(S.entities.c.type == typ, S.entities.c.key == key)).first()
         if row:
             return row[0]
@@ -137,14 +142,14 @@ class Store:
         return conn.execute(select(S.entities.c.id).where(S.entities.c.type == typ,
                                                           S.entities.c.key == key)).scalar_one()
 
-    def _save_facts(self, conn: Connection, doc_id: int, a: Article) -> None:
+    def _save_facts(self, conn: Connection, doc_id: int, a: Article, chash: str = "") -> None:
         if a.sentences:
             conn.execute(S.sentences.insert(), [
                 {"doc_id": doc_id, "idx": i, "char_start": s.start, "char_end": s.end, "text": s.text,
                  "folded": fold(s.text)} for i, s in enumerate(a.sentences)])
         ent_ids: dict[int, int] = {}
         for e in a.entities:
-            ent_ids[e.id] = self._entity_id(conn, e.name, e.type, e.key or e.name.lower())
+            ent_ids[e.id] = self._entity_id(conn, e.name, e.type, e.key or e.name.lower(), chash)
         ments = [{"doc_id": doc_id, "sent_idx": m.sent, "char_start": m.start, "char_end": m.end, "text": m.text,
                   "type": m.type, "entity_id": ent_ids.get(m.entity)} for m in a.mentions
                  if m.type in ("PER", "ORG", "LOC", "MISC") or m.entity >= 0]

@@ -41,9 +41,15 @@ def m0002_search(conn: Connection) -> None:
                           "USING GIN (to_tsvector('simple', coalesce(folded, '')))"))
 
 
+def m0003_entity_overrides(conn: Connection) -> None:
+    """Users' corrections of entity linking (merge, split, rename), kept across re-ingestion."""
+    schema.entity_overrides.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_search", m0002_search),
+    ("0003_entity_overrides", m0003_entity_overrides),
 ]
 
 

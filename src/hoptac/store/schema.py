@@ -79,6 +79,14 @@ entities = Table(
     UniqueConstraint("type", "key", name="uq_entities_type_key"),
 )
 
+entity_overrides = Table(
+    "entity_overrides", metadata,
+    Column("key", Text, primary_key=True),  # "TYPE:folded name", or "DOC:<content hash>:TYPE:folded name" for a split
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=False),
+    Column("made_by", String(20), nullable=False),  # merge | split | rename
+    Column("made_at", String(40), nullable=False),
+)
+
 doc_entities = Table(
     "doc_entities", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -1,0 +1,198 @@
+"""The knowledge base across articles: entity profiles, timelines and users' corrections of linking."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from hoptac.lexicon import Lexicons, lex_key
+from hoptac.store import Store
+from hoptac.store import schema as S
+from hoptac.textnorm import key as fold_key
+
+
+class NotFound(LookupError):
+    """No entity matches; the message names what was looked for."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def find_entities(store: Store, ref: str, typ: str | None = None) -> list[dict[str, Any]]:
+    """Entities matching an id, a name or an alias (accent-insensitive), most mentioned first."""
+    e, de = S.entities, S.doc_entities
+    with store.engine.connect() as c:
+        if ref.isdigit():
+            rows = c.execute(select(e.c.id, e.c.name, e.c.type).where(e.c.id == int(ref))).all()
+        else:
+            k = fold_key(ref)
+            keys = {k}
+            entry = Lexicons.load().names.get(lex_key(ref))
+            if entry is not None:  # a known alias ("Bộ KH&ĐT") names its canonical entity
+                keys.add(fold_key(entry.canonical))
+            ids = set(c.execute(select(e.c.id).where(or_(*[e.c.key.like(f"%:{x}") for x in keys]))).scalars())
+            for eid, name, aliases in c.execute(select(de.c.entity_id, de.c.name, de.c.aliases)
+                                                .where(or_(de.c.name.like(f"%{ref}%"), de.c.aliases.like(f"%{ref}%")))):
+                names = [name] + (json.loads(aliases) if aliases else [])
+                if any(fold_key(n) == k for n in names):
+                    ids.add(eid)
+            rows = c.execute(select(e.c.id, e.c.name, e.c.type).where(e.c.id.in_(sorted(i for i in ids if i)))).all()
+        if typ:
+            rows = [r for r in rows if r.type == typ.upper()]
+        counts = dict(c.execute(select(de.c.entity_id, func.count()).where(
+            de.c.entity_id.in_([r.id for r in rows] or [-1])).group_by(de.c.entity_id)).all())
+    out = [{"id": r.id, "name": r.name, "type": r.type, "documents": counts.get(r.id, 0)} for r in rows]
+    return sorted(out, key=lambda x: (-x["documents"], x["id"]))
+
+
+def resolve(store: Store, ref: str, typ: str | None = None) -> dict[str, Any]:
+    """The one entity a user means; raises NotFound."""
+    found = find_entities(store, ref, typ)
+    if not found:
+        raise NotFound(f"no entity named {ref!r}")
+    return found[0]
+
+
+def profile(store: Store, entity_id: int) -> dict[str, Any]:
+    """Who or what it is, its aliases, titles over time, events, statements, figures and related entities."""
+    e, de, d = S.entities, S.doc_entities, S.documents
+    with store.engine.connect() as c:
+        row = c.execute(select(e.c.id, e.c.name, e.c.type).where(e.c.id == entity_id)).first()
+        if row is None:
+            raise NotFound(f"no entity with id {entity_id}")
+        aliases: Counter[str] = Counter()
+        doc_ids = set()
+        for doc_id, name, al in c.execute(select(de.c.doc_id, de.c.name, de.c.aliases).where(de.c.entity_id == entity_id)):
+            doc_ids.add(doc_id)
+            aliases[name] += 1
+            for a in json.loads(al or "[]"):
+                aliases[a] += 1
+        aliases.pop(row.name, None)
+
+        def cited(doc_id: int, sent_idx: int) -> dict[str, Any]:
+            return {"doc_id": doc_id, "sentence": sent_idx}
+
+        src = dict(c.execute(select(d.c.id, d.c.source).where(d.c.id.in_(sorted(doc_ids) or [-1]))).all())
+        pub = dict(c.execute(select(d.c.id, d.c.published).where(d.c.id.in_(sorted(doc_ids) or [-1]))).all())
+        roles = [{"title": r.title, "organization": r.organization, "as_of": r.as_of, "source": src.get(r.doc_id),
+                  **cited(r.doc_id, r.sent_idx)}
+                 for r in c.execute(select(S.roles).where(S.roles.c.person_entity_id == entity_id))]
+        roles.sort(key=lambda r: (r["as_of"] or "9999", r["title"]))
+        ev, ep = S.events, S.event_participants
+        events = [{"id": r.id, "type": r.type, "date": r.date, "location": r.location,
+                   "participants": json.loads(r.participants or "[]"), "evidence": r.evidence,
+                   **cited(r.doc_id, r.sent_idx)}
+                  for r in c.execute(select(ev).join(ep, ep.c.event_id == ev.c.id).where(ep.c.entity_id == entity_id))]
+        events.sort(key=lambda x: (x["date"] or "9999", x["id"]))
+        st = S.statements
+
+        def statements(col) -> list[dict[str, Any]]:
+            rows = c.execute(select(st).where(col == entity_id)).all()
+            out = [{"id": r.id, "kind": r.kind, "speaker": r.speaker, "addressee": r.addressee, "content": r.content,
+                    "date": r.date, "topics": json.loads(r.topics or "[]"), "evidence": r.evidence,
+                    "source": src.get(r.doc_id), **cited(r.doc_id, r.sent_idx)} for r in rows]
+            return sorted(out, key=lambda x: (x["date"] or "9999", x["id"]))
+
+        made, received = statements(st.c.speaker_entity_id), statements(st.c.addressee_entity_id)
+        m, f = S.mentions, S.figures
+        figs = c.execute(select(f).join(m, and_(m.c.doc_id == f.c.doc_id, m.c.sent_idx == f.c.sent_idx))
+                         .where(m.c.entity_id == entity_id).distinct()).all()
+        figures = sorted(({"value": r.value, "unit": r.unit, "text": r.text, "subject": r.subject,
+                           "deadline": r.deadline, "evidence": r.evidence, "date": pub.get(r.doc_id),
+                           **cited(r.doc_id, r.sent_idx)} for r in figs), key=lambda x: (x["date"] or "9999", x["text"]))
+        related = c.execute(select(e.c.id, e.c.name, e.c.type, func.count().label("n"))
+                            .select_from(de.join(e, e.c.id == de.c.entity_id))
+                            .where(de.c.doc_id.in_(sorted(doc_ids) or [-1]), de.c.entity_id != entity_id)
+                            .group_by(e.c.id, e.c.name, e.c.type).order_by(func.count().desc(), e.c.id).limit(15)).all()
+    return {"id": row.id, "name": row.name, "type": row.type, "aliases": [a for a, _ in aliases.most_common()],
+            "documents": len(doc_ids), "roles": roles, "events": events, "statements_made": made,
+            "statements_received": received, "figures": figures,
+            "related": [{"id": r.id, "name": r.name, "type": r.type, "shared_documents": r.n} for r in related]}
+
+
+def timeline(store: Store, entity_id: int | None = None, date_from: str | None = None,
+             date_to: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+    """Dated events in date order, for one entity or all."""
+    ev, ep, d = S.events, S.event_participants, S.documents
+    q = select(ev, d.c.source).join(d, d.c.id == ev.c.doc_id).where(ev.c.date.is_not(None))
+    if entity_id is not None:
+        q = q.where(ev.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
+    if date_from:
+        q = q.where(ev.c.date >= date_from)
+    if date_to:
+        q = q.where(ev.c.date <= date_to + "~")
+    with store.engine.connect() as c:
+        rows = c.execute(q.order_by(ev.c.date, ev.c.id).limit(limit)).all()
+    return [{"id": r.id, "date": r.date, "type": r.type, "location": r.location,
+             "participants": json.loads(r.participants or "[]"), "evidence": r.evidence, "source": r.source}
+            for r in rows]
+
+
+_REFS = [(S.doc_entities, "entity_id"), (S.mentions, "entity_id"), (S.roles, "person_entity_id"),
+         (S.statements, "speaker_entity_id"), (S.statements, "addressee_entity_id")]
+
+
+def _record(conn, k: str, entity_id: int, how: str) -> None:
+    conn.execute(delete(S.entity_overrides).where(S.entity_overrides.c.key == k))
+    conn.execute(S.entity_overrides.insert().values(key=k, entity_id=entity_id, made_by=how, made_at=_now()))
+
+
+def merge(store: Store, keep: int, drop: int) -> None:
+    """Make `drop` the same thing as `keep`, now and for every article ingested later."""
+    if keep == drop:
+        raise ValueError("an entity cannot be merged with itself")
+    e = S.entities
+    with store.engine.begin() as c:
+        rows = {r.id: r for r in c.execute(select(e).where(e.c.id.in_([keep, drop])))}
+        if keep not in rows or drop not in rows:
+            raise NotFound(f"no entity with id {drop if keep in rows else keep}")
+        for table, col in _REFS:
+            c.execute(update(table).where(table.c[col] == drop).values({col: keep}))
+        ep = S.event_participants
+        for (ev_id,) in c.execute(select(ep.c.event_id).where(ep.c.entity_id == drop)).all():
+            c.execute(delete(ep).where(ep.c.event_id == ev_id, ep.c.entity_id == drop))
+            if not c.execute(select(ep.c.event_id).where(ep.c.event_id == ev_id, ep.c.entity_id == keep)).first():
+                c.execute(ep.insert().values(event_id=ev_id, entity_id=keep))
+        ov = S.entity_overrides
+        c.execute(update(ov).where(ov.c.entity_id == drop).values(entity_id=keep))
+        _record(c, rows[drop].key, keep, "merge")
+        c.execute(delete(e).where(e.c.id == drop))
+
+
+def rename(store: Store, entity_id: int, new_name: str) -> None:
+    """Give an entity another canonical name; articles naming it so link to it from now on."""
+    new_name = new_name.strip()
+    if not new_name:
+        raise ValueError("the new name is empty")
+    with store.engine.begin() as c:
+        row = c.execute(select(S.entities).where(S.entities.c.id == entity_id)).first()
+        if row is None:
+            raise NotFound(f"no entity with id {entity_id}")
+        c.execute(update(S.entities).where(S.entities.c.id == entity_id).values(name=new_name))
+        _record(c, f"{row.type}:{fold_key(new_name)}", entity_id, "rename")
+
+
+def split(store: Store, entity_id: int, doc_ids: list[int], new_name: str | None = None) -> int:
+    """Move what the given articles say about an entity to a new entity; returns its id."""
+    with store.engine.begin() as c:
+        row = c.execute(select(S.entities).where(S.entities.c.id == entity_id)).first()
+        if row is None:
+            raise NotFound(f"no entity with id {entity_id}")
+        name = (new_name or row.name).strip()
+        new_key = f"{row.type}:{fold_key(name)}#split{entity_id}-{min(doc_ids)}"
+        new_id = c.execute(S.entities.insert().values(name=name, type=row.type, key=new_key)
+                           .returning(S.entities.c.id)).scalar_one()
+        for table, col in _REFS:
+            c.execute(update(table).where(table.c[col] == entity_id, table.c.doc_id.in_(doc_ids))
+                      .values({col: new_id}))
+        ep, ev = S.event_participants, S.events
+        c.execute(update(ep).where(ep.c.entity_id == entity_id,
+                                   ep.c.event_id.in_(select(ev.c.id).where(ev.c.doc_id.in_(doc_ids))))
+                  .values(entity_id=new_id))
+        for (chash,) in c.execute(select(S.documents.c.content_hash).where(S.documents.c.id.in_(doc_ids))):
+            _record(c, f"DOC:{chash}:{row.key}", new_id, "split")
+    return new_id
