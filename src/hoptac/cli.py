@@ -229,10 +229,11 @@ def ask(question: Annotated[str, typer.Argument(help="A question in Vietnamese, 
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """Answer a question from the knowledge base, citing the sentences it comes from."""
     from hoptac.ask import ask as run_ask
+    from hoptac.llm import rephrase
 
     store = _store()
     try:
-        ans = run_ask(store, question)
+        ans = rephrase(run_ask(store, question))  # a no-op unless HOPTAC_LLM_URL is set
     finally:
         store.close()
     if as_json:
