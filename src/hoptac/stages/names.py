@@ -145,6 +145,15 @@ class Scanner:
         alone = (k == 0 or t[k - 1].word != t[k].word) and (k + 1 >= self.n or t[k + 1].word != t[k].word)
         return alone and t[k].low in BREAKERS
 
+    def _kinship_name(self, i: int) -> bool:
+        """"Anh Đức cho biết": anh/chị + one or two capitalized syllables + a lowercase word is a person."""
+        t, n = self.t, self.n
+        j = i + 1
+        while j < n and j - i <= 3 and t[j].cap and t[j].alpha and not t[j].upper:
+            j += 1
+        return 2 <= j - i <= 3 and j < n and t[j].alpha and not t[j].cap \
+            and t[j].low not in ("và", "với", "cùng", "quốc")
+
     def _surname_ahead(self, k: int) -> bool:
         e = _surname_person(self.t, k, self.surnames)
         return e > k and (e >= self.n or not self.t[e].cap)
@@ -165,6 +174,11 @@ class Scanner:
             tok = t[i]
             if not tok.alpha:
                 i += 1
+                continue
+            if tok.low in ("anh", "chị") and self._kinship_name(i):
+                j = self.person_run(i + 1)
+                out.append((i + 1, j, "PER", "honorific", None))
+                i = j
                 continue
             if tok.low in HONORIFICS and not (i + 1 < n and t[i + 1].word == tok.word):
                 j = self.person_run(i + 1) if i + 1 < n and t[i + 1].cap and not self.name_at(i + 1) else i + 1
@@ -264,9 +278,10 @@ class Scanner:
             before = [x for x in out if x[1] <= k and k - x[0] <= 12]
             if not before:
                 continue
-            # the earliest organization-like span whose stretch to "(" holds only words and no person or title
+            # the nearest organization-like span whose stretch to "(" holds only words and no person or title
             start = None
-            for x in sorted(before, key=lambda x: x[0]):
+            # organization heads first (nearest first), then known organizations, then the name just before "("
+            for x in sorted(before, key=lambda x: (x[3] != "orghead", not (x[3] == "lexicon" and x[2] == "ORG"), -x[0])):
                 stretch = t[x[0]:k]
                 inner = [y for y in before if y[0] >= x[0]]
                 if x[2] in ("ORG", "HEAD", "MISC", "LOC") and all(tok.alpha for tok in stretch) \
