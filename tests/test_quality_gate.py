@@ -10,18 +10,18 @@ from typer.testing import CliRunner
 from hoptac.cli import app
 from paths import EVAL, GOLD, SEEDS
 
-# Measured with `python3 ../shared/eval/score.py` on the seeds; floors sit a little under the measured value.
+# Measured 2026-11-24 (overall 0.950): floors sit a little under the measured values; raise them, never lower.
 FLOORS = {
     "published": 1.0,
     "body": 0.95,
-    "entities": 0.90,
-    "roles": 0.85,
-    "events": 0.75,
-    "statements": 0.80,
-    "figures": 0.80,
-    "dates": 0.85,
+    "entities": 0.95,
+    "roles": 0.95,
+    "events": 0.80,
+    "statements": 0.87,
+    "figures": 0.88,
+    "dates": 0.90,
 }
-OVERALL_FLOOR = 0.88
+OVERALL_FLOOR = 0.93
 EPS = 1e-6
 
 

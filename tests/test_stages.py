@@ -196,3 +196,10 @@ def test_very_long_sentence(pipeline):
     """A 20,000-character sentence completes and still yields its facts (tokenization falls back to spaces)."""
     a = extract(pipeline, "Bộ trưởng Nguyễn Văn An đề nghị Tập đoàn FPT hỗ trợ 1.000 kỹ sư, " * 320)
     assert len(a.text) > 20000 and any(f.unit == "kỹ sư" for f in a.figures)
+
+
+def test_typo_of_a_name_in_the_same_article_is_one_person(pipeline):
+    a = extract(pipeline, "Ông Daniel Whitmore, Giám đốc điều hành Tập đoàn Intel, đến Hà Nội. "
+                          "Phó Chủ tịch Daniel Whitmor cho biết tập đoàn sẽ mở rộng nhà máy.")
+    people = [e for e in a.entities if e.type == "PER"]
+    assert len(people) == 1 and "Daniel Whitmor" in people[0].aliases

@@ -1,6 +1,8 @@
 """Group name mentions into one entity per real-world thing in the document."""
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from hoptac.lexicon import lex_key
 from hoptac.models import Article, Entity, Mention
 from hoptac.textnorm import key as fold_key
@@ -18,6 +20,18 @@ def _strip_head(text: str, heads: dict[str, str]) -> str | None:
     for n in range(min(4, len(words) - 1), 0, -1):
         if " ".join(words[:n]) in heads:
             return " ".join(words[n:])
+    return None
+
+
+def _variant_of(fk: str, person_full: dict[str, int]) -> int | None:
+    """A person already named in the document whose name differs by a typo in the last word ("Hamilto")."""
+    words = fk.split()
+    for other, eid in person_full.items():
+        ow = other.split()
+        if len(ow) != len(words) or ow[:-1] != words[:-1] or min(len(ow[-1]), len(words[-1])) < 4:
+            continue
+        if SequenceMatcher(None, ow[-1], words[-1]).ratio() >= 0.85:
+            return eid
     return None
 
 
@@ -69,6 +83,10 @@ def run(a: Article, res) -> None:
                 key = ents[person_last[fk]].key
             elif typ == "MISC" and len(words) >= 2 and fk in person_full:
                 key = ents[person_full[fk]].key
+        if key is None and typ == "PER" and len(m.text.split()) >= 2:
+            near = _variant_of(fold_key(m.text), person_full)
+            if near is not None:
+                key = ents[near].key
         if key is None:
             key = f"{typ}:{fold_key(m.text)}"
         eid = groups.get(key)
