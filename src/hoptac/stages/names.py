@@ -163,8 +163,10 @@ class Scanner:
         j = i
         while j < self.n and j - i < 5 and self.t[j].cap and self.t[j].alpha and not self.title_at(j):
             j += 1
-            if j + 1 < self.n and self.t[j].low == "-" and self.t[j + 1].cap:
+            if j + 1 < self.n and self.t[j].low == "-" and self.t[j + 1].cap and not self.title_at(j + 1):
                 j += 1
+        while j > i and not self.t[j - 1].alpha:  # never end a name on a dash
+            j -= 1
         return j
 
     def scan(self) -> list[tuple[int, int, str, str, Entry | None]]:

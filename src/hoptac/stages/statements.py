@@ -13,7 +13,7 @@ ASSIGNS = ["statements"]
 
 # A cue right after one of these is a noun ("các đề xuất", "là yêu cầu"), not a reporting verb.
 NOUN_BEFORE = {"các", "những", "một", "là", "theo", "của", "đáp", "ứng", "bản", "mọi", "nhiều", "với", "về",
-               "tinh", "thần", "sự", "lời", "được"}
+               "tinh", "thần", "sự", "lời", "được", "bị", "đơn", "giấy", "phiếu", "văn", "bản", "tờ", "trình"}
 # A candidate speaker right after one of these is an object, not the subject.
 OBJECT_BEFORE = {"với", "như", "của", "cho", "tại", "ở", "về", "từ", "giữa", "đến", "tới", "vào", "trong",
                  "gồm", "là", "qua", "sang", "thăm", "tiếp", "gặp", "đón", "hoan", "nghênh"}
