@@ -152,3 +152,16 @@ def test_raw_doc_body_kept():
     raw = RawDoc("s", "title: A\n\n" + BODY, "text")
     art = build_article(raw, Options())
     assert art.title == "A" and art.text == BODY and art.raw.startswith("title: A")
+
+
+def test_fifty_megabyte_file_and_unreadable_entry(tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.write(("Sáng 12/3, tại Hà Nội, hội nghị về bán dẫn khai mạc. " * 20).encode() * 40_000)
+    assert big.stat().st_size > 50_000_000
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")  # a dangling link cannot be read
+    (tmp_path / "ok.txt").write_text(BODY, encoding="utf-8")
+    items = {x.source.rsplit("/", 1)[-1]: x for x in read_all([tmp_path])}
+    assert "too large" in items["big.txt"].reason and "50." in items["big.txt"].reason
+    assert "cannot read" in items["gone.txt"].reason
+    assert isinstance(items["ok.txt"], RawDoc)
