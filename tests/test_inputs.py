@@ -165,3 +165,12 @@ def test_fifty_megabyte_file_and_unreadable_entry(tmp_path):
     assert "too large" in items["big.txt"].reason and "MB" in items["big.txt"].reason
     assert "cannot read" in items["gone.txt"].reason
     assert isinstance(items["ok.txt"], RawDoc)
+
+
+def test_section_label_after_byline_is_removed():
+    from hoptac.clean.furniture import clean_lines
+    c = clean_lines("Tiêu đề bài viết về bán dẫn\nMinh An 11/10/2023 15:42\nKinh tế - Công nghệ\n"
+                    "Sáng 11/10, tại Bắc Ninh, nhà máy khánh thành và đi vào hoạt động ổn định.")
+    assert c.lines == ["Sáng 11/10, tại Bắc Ninh, nhà máy khánh thành và đi vào hoạt động ổn định."]
+    assert ("section label", "Kinh tế - Công nghệ") in {(r.reason, r.text) for r in c.removed}
+    assert c.title == "Tiêu đề bài viết về bán dẫn" and c.published == "2023-10-11" and c.author == "Minh An"

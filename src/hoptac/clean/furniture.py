@@ -88,6 +88,13 @@ def clean_lines(text: str, title: str | None = None) -> Cleaned:
             break
     head_end = byline_at if byline_at is not None else 0
     if byline_at is not None:
+        # a short unpunctuated line right after the byline is the section the site filed it under
+        for j in range(byline_at + 1, min(byline_at + 3, len(lines))):
+            if lines[j] and not _is_sentence(lines[j]) and len(lines[j].split()) <= 6:
+                drop(Removed(lines[j], "section label"))
+                lines[j] = ""
+            elif lines[j]:
+                break
         # Page head: the last unpunctuated line before the byline is the title; short ones are section labels.
         head = [(j, ln) for j, ln in enumerate(lines[:head_end]) if ln]
         cands = [(j, ln) for j, ln in head if not _is_sentence(ln)]
