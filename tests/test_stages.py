@@ -203,3 +203,9 @@ def test_typo_of_a_name_in_the_same_article_is_one_person(pipeline):
                           "Phó Chủ tịch Daniel Whitmor cho biết tập đoàn sẽ mở rộng nhà máy.")
     people = [e for e in a.entities if e.type == "PER"]
     assert len(people) == 1 and "Daniel Whitmor" in people[0].aliases
+
+
+def test_lexicon_words_with_punctuation_do_not_break_tokenization(pipeline):
+    a = extract(pipeline, "Sau đó, tại Washington D.C. (Mỹ), hai bên tiếp tục làm việc với các tập đoàn công nghệ "
+                          "tại thủ đô Washington D.C. trong hai ngày.")
+    assert a.sentences and any(e.type == "LOC" for e in a.entities)

@@ -127,8 +127,9 @@ class Lexicons:
 
     def fixed_words(self) -> list[str]:
         """Multi-syllable names and titles that word_tokenize must keep whole."""
-        return sorted({e.canonical for e in self.names.values() if " " in e.canonical}
-                      | {t for t in self.titles.values() if " " in t})
+        # only letters, digits and spaces: underthesea's featurizer panics on some punctuation ("D.C.")
+        words = {e.canonical for e in self.names.values()} | set(self.titles.values())
+        return sorted(w for w in words if " " in w and all(c.isalnum() or c == " " for c in w))
 
 
 def lookup(table: dict, toks: list[tuple[int, int, str]], i: int, max_n: int) -> tuple[int, object] | None:

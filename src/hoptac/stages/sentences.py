@@ -49,7 +49,12 @@ def words(match: str, start: int, end: int, fixed: list[str] | None = None) -> l
     chunk = match[start:end]
     if len(chunk) > MAX_TOKENIZE:
         return [(start + m.start(), start + m.end()) for m in _WS_WORD.finditer(chunk)]
-    toks = word_tokenize(chunk, fixed_words=fixed) if fixed else word_tokenize(chunk)
+    try:
+        toks = word_tokenize(chunk, fixed_words=fixed) if fixed else word_tokenize(chunk)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # a panic in underthesea's Rust core (pyo3 PanicException is a BaseException)
+        return [(start + m.start(), start + m.end()) for m in _WS_WORD.finditer(chunk)]
     return _offsets(chunk.lower(), [t.lower() for t in toks], start)
 
 
