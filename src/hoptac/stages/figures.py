@@ -29,7 +29,7 @@ TIME_UNITS = {"năm", "tháng", "tuần", "ngày", "giờ", "phút", "thế kỷ
 # Number words before these count nothing worth a figure ("hai nước", "ba bên").
 VAGUE_NOUNS = {"nước", "quốc gia", "bên", "phía", "đoàn", "nhà", "người", "vị", "ông", "bà", "lần", "điều",
                "yếu tố", "mặt", "khía cạnh", "vấn đề", "nội dung", "ý", "cách", "loại", "chữ", "lời"}
-STOP_AFTER = NOT_COUNTED | {"sau", "trước", "này", "đó", "hàng", "đầu", "lớn", "nhỏ", "mới", "nhất", "khác", "thêm", "nữa", "như", "theo",
+STOP_AFTER = NOT_COUNTED | {"sau", "trước", "này", "đó", "ở", "tại", "hàng", "đầu", "lớn", "nhỏ", "mới", "nhất", "khác", "thêm", "nữa", "như", "theo",
                             "trị", "giá", "vào", "ra", "cùng", "mỗi", "các", "những", "nhiều"}
 
 

@@ -35,6 +35,7 @@ NOT_ACRONYMS = {
     "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv", "tp", "cn", "cp", "tnhh", "mtv", "qh",
     "nq", "tw", "nđ", "qđ", "ttg", "kh", "đt", "vs", "pgs", "ts", "gs", "ths", "km", "mw", "gw", "kwh", "sms",
     "api", "app", "web", "ar", "vr", "iot", "nft", "esg", "rd", "sme", "smes", "vip", "cv", "pr", "hr",
+    "stem", "xr", "ev", "ml", "llm", "saas", "erp", "crm", "osat", "5g", "hd", "ceo", "ipo", "m&a", "kpi",
 }
 
 
@@ -219,7 +220,11 @@ class Scanner:
                         e = self.consume_org(j + h[0], h[1])
                         out.append((j, e, h[1] if e > j + h[0] else "HEAD", "orghead", None))
                         j = e
-                    if j < n and t[j].cap and not self.title_at(j):
+                    m3 = self.name_at(j) if j < n and t[j].cap else None
+                    if m3 and m3[1].type == "LOC":  # "Tổng Giám đốc Marvell Việt Nam": the country belongs to the org
+                        out.append((j, j + m3[0], "LOC", "lexicon", m3[1]))
+                        j += m3[0]
+                    if j < n and t[j].cap and not self.title_at(j) and not self.name_at(j):
                         e = self.person_run(j)
                         if e > j:
                             out.append((j, e, "PER", "title", None))
