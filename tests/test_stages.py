@@ -209,3 +209,16 @@ def test_lexicon_words_with_punctuation_do_not_break_tokenization(pipeline):
     a = extract(pipeline, "Sau đó, tại Washington D.C. (Mỹ), hai bên tiếp tục làm việc với các tập đoàn công nghệ "
                           "tại thủ đô Washington D.C. trong hai ngày.")
     assert a.sentences and any(e.type == "LOC" for e in a.entities)
+
+
+@given(st.lists(st.sampled_from(["đề nghị", "cam kết", "mong muốn", "thống nhất", "Thứ nhất,", "Thứ hai,", ";",
+                                 "Bộ trưởng", "Nguyễn Văn An", "Tập đoàn FPT", "ông", "hai bên", ",", ".", "(", ")",
+                                 "\"", "hỗ trợ", "đào tạo", "kỹ sư", "\n\n", "Việt Nam", "các", "sẽ"]),
+                max_size=40))
+@settings(max_examples=80, deadline=None)
+def test_statement_parser_fuzz(pipeline, parts):
+    a = extract(pipeline, " ".join(parts) + " kết thúc.")
+    for s in a.statements:
+        assert s.kind in ("request", "commitment", "intent", "agreement")
+        assert s.content and 0 <= s.start <= s.end <= len(a.text)
+        assert s.speaker is None or 0 <= s.speaker < len(a.entities)
