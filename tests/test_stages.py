@@ -222,3 +222,12 @@ def test_statement_parser_fuzz(pipeline, parts):
         assert s.kind in ("request", "commitment", "intent", "agreement")
         assert s.content and 0 <= s.start <= s.end <= len(a.text)
         assert s.speaker is None or 0 <= s.speaker < len(a.entities)
+
+
+def test_figure_rates_scaled_number_words_and_names(pipeline):
+    a = extract(pipeline, "Gió giật 120 km/h, lãi suất 5,5%/năm, giá 300 USD/tấn. Khoảng sáu triệu người xem. "
+                          "Cần làm chín thức ăn. Bệnh viện Quân y 108 tiếp nhận bệnh nhân.")
+    got = {(f.value, f.unit) for f in a.figures}
+    assert {(120, "km/h"), (5.5, "%/năm"), (300, "USD/tấn")} <= got
+    assert any(f.value == 6e6 for f in a.figures)
+    assert not any(f.value in (9, 108) for f in a.figures)

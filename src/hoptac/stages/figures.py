@@ -40,6 +40,9 @@ def parse_number(s: str) -> float:
     return float(s.replace(",", "."))
 
 
+_PER_UNIT = re.compile(r"\s?/\s?([^\W\d_]{1,8})")
+
+
 def _unit_after(a: Article, pos: int, end: int, units: dict[str, str]) -> tuple[str, int] | None:
     """A unit word (from the units lexicon) right after pos: (normalized unit, end offset)."""
     rest = a.text[pos:min(end, pos + 30)]
@@ -51,7 +54,11 @@ def _unit_after(a: Article, pos: int, end: int, units: dict[str, str]) -> tuple[
         k = lex_key(" ".join(words[:n]))
         if k in units:
             span = " ".join(words[:n])
-            return units[k], pos + rest.find(span) + len(span)
+            end = pos + rest.find(span) + len(span)
+            per = _PER_UNIT.match(a.text, end)  # a rate: "km/h", "USD/tấn", "%/năm"
+            if per:
+                return f"{units[k]}/{per.group(1)}", per.end()
+            return units[k], end
     return None
 
 
@@ -126,12 +133,18 @@ def run(a: Article, res) -> None:
                 if u is None:
                     continue  # "5G", "G20", "3D": a name, not a quantity
                 unit, end = u, s.start + m.end("tail")
+                per = _PER_UNIT.match(a.text, end)
+                if per:
+                    unit, end = f"{unit}/{per.group(1)}", per.end()
             if unit is None:
                 u = _unit_after(a, end, s.end, units)
                 if u:
                     unit, end = u
             subject = None
             if unit is None:
+                prev_word = re.search(r"([^\W\d_]+)\s*$", before)
+                if prev_word and prev_word.group(1)[:1].isupper() and st > s.start + len(prev_word.group(0)):
+                    continue  # part of a name: "Bệnh viện Nhân Dân 115", "Quốc lộ 1"
                 c = _counted(a, si, end)
                 if not c:
                     continue
@@ -144,11 +157,27 @@ def run(a: Article, res) -> None:
             st = s.start + m.start()
             if ORDINAL_BEFORE.search(a.text[max(s.start, st - 12):st]) or re.search(r"\bthứ\s*$", a.text[max(0, st - 5):st]):
                 continue
-            n = NUMBER_WORDS[m.group("w").lower()]
-            c = _counted(a, si, s.start + m.end())
-            if n is None or not c or c[0].lower() in VAGUE_NOUNS or c[0].split()[0].lower() in VAGUE_NOUNS:
+            word = m.group("w").lower()
+            n = NUMBER_WORDS[word]
+            if word == "chín" and re.search(r"(?:làm|nấu|chưa|đã|đủ|được|rất|quả)\s*$", a.text[max(s.start, st - 6):st],
+                                            re.I):
+                continue  # "chín" as cooked or ripe
+            pos = s.start + m.end()
+            sc = _SCALE_RX.match(a.text, pos - 1)
+            value = float(n) if n is not None else None
+            if sc and value is not None:
+                value *= dict(SCALES)[sc.group(1).lower()]
+                pos = sc.end()
+                u = _unit_after(a, pos, s.end, units)
+                if u:
+                    figs.append(Figure(value, u[0], a.text[st:u[1]], _subject(a, si, u[1]),
+                                       _deadline(a, si, u[1]), si, st, u[1]))
+                    continue
+            c = _counted(a, si, pos)
+            if value is None or not c or (not sc and (c[0].lower() in VAGUE_NOUNS
+                                                      or c[0].split()[0].lower() in VAGUE_NOUNS)):
                 continue
             unit, end = c
-            figs.append(Figure(float(n), unit, a.text[st:end], unit, _deadline(a, si, end), si, st, end))
+            figs.append(Figure(value, unit, a.text[st:end], unit, _deadline(a, si, end), si, st, end))
     figs.sort(key=lambda f: f.start)
     a.figures = figs

@@ -13,7 +13,10 @@ ASSIGNS = ["statements"]
 
 # A cue right after one of these is a noun ("các đề xuất", "là yêu cầu"), not a reporting verb.
 NOUN_BEFORE = {"các", "những", "một", "là", "theo", "của", "đáp", "ứng", "bản", "mọi", "nhiều", "với", "về",
-               "tinh", "thần", "sự", "lời", "được", "bị", "đơn", "giấy", "phiếu", "văn", "bản", "tờ", "trình"}
+               "tinh", "thần", "sự", "lời", "được", "bị", "đơn", "giấy", "phiếu", "văn", "bản", "tờ", "trình",
+               "ban", "ý", "kiến", "cấm", "đảm", "bảo", "thống", "điều", "mình"}
+# A cue right after one of these is negated: "không cam kết" commits to nothing.
+NEGATION = {"không", "chưa", "chẳng", "chả", "khó", "đừng"}
 # A candidate speaker right after one of these is an object, not the subject.
 OBJECT_BEFORE = {"với", "như", "của", "cho", "tại", "ở", "về", "từ", "giữa", "đến", "tới", "vào", "trong",
                  "gồm", "là", "qua", "sang", "thăm", "tiếp", "gặp", "đón", "hoan", "nghênh"}
@@ -32,7 +35,7 @@ def _cues(a: Article, si: int, lex) -> list[tuple[int, int, str]]:
     inside = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("ORG", "PER", "LOC", "MISC", "TITLE")]
     out = []
     for st, en, kind, prev in find_phrases(a, si, lex.cues, inside, lex.prefix(lex.cues)):
-        if prev in NOUN_BEFORE or (st == a.sentences[si].start and kind == "agreement"):
+        if prev in NOUN_BEFORE or prev in NEGATION or (st == a.sentences[si].start and kind == "agreement"):
             continue
         out.append((st, en, kind))
     keep: list[tuple[int, int, str]] = []
