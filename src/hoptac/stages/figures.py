@@ -6,6 +6,8 @@ import re
 from hoptac.lexicon import lex_key
 from hoptac.models import Article, Figure
 
+from .tokens import sentence_tokens
+
 NAME = "figures"
 REQUIRES = ["sentences", "dates"]
 ASSIGNS = ["figures"]
@@ -86,6 +88,17 @@ def _counted(a: Article, si: int, pos: int) -> tuple[str, int] | None:
     return a.text[picked[0][0]:picked[-1][1]], picked[-1][1]
 
 
+def _after_name(a: Article, si: int, pos: int) -> bool:
+    """True when the word just before pos belongs to a capitalized name (not the sentence's first word)."""
+    toks = sentence_tokens(a, a.sentences[si])
+    prev = [t for t in toks if t.end <= pos]
+    if not prev or not prev[-1].alpha:
+        return False
+    word = [t for t in prev if t.word == prev[-1].word]
+    first_alpha = next((t for t in toks if t.alpha), None)
+    return any(t.cap for t in word) and word[0] is not first_alpha
+
+
 def _deadline(a: Article, si: int, pos: int) -> str | None:
     for d in a.dates:
         if d.sent == si and d.kind == "deadline" and d.start >= pos:
@@ -142,9 +155,8 @@ def run(a: Article, res) -> None:
                     unit, end = u
             subject = None
             if unit is None:
-                prev_word = re.search(r"([^\W\d_]+)\s*$", before)
-                if prev_word and prev_word.group(1)[:1].isupper() and st > s.start + len(prev_word.group(0)):
-                    continue  # part of a name: "Bệnh viện Nhân Dân 115", "Quốc lộ 1"
+                if _after_name(a, si, st):
+                    continue  # part of a name: "Bệnh viện Nhân Dân 115", "Bệnh viện Quân y 108"
                 c = _counted(a, si, end)
                 if not c:
                     continue
