@@ -231,3 +231,11 @@ def test_figure_rates_scaled_number_words_and_names(pipeline):
     assert {(120, "km/h"), (5.5, "%/năm"), (300, "USD/tấn")} <= got
     assert any(f.value == 6e6 for f in a.figures)
     assert not any(f.value in (9, 108) for f in a.figures)
+
+
+def test_unit_words_inside_longer_words_and_purpose_clauses(pipeline):
+    a = extract(pipeline, "Xã có 5 đồng bào dân tộc. Ông giành 45.000 phiếu năm 2016. Tàu chạy 2,5 hải lý/giờ. "
+                          "Muốn vậy, cần đổi mới. Nhằm khuyến khích thí sinh, trường trao học bổng.")
+    got = {(f.value, f.unit) for f in a.figures}
+    assert (5, "VND") not in got and (45000, "phiếu") in got and (2.5, "hải lý/giờ") in got
+    assert a.statements == []

@@ -57,6 +57,8 @@ def _unit_after(a: Article, pos: int, end: int, units: dict[str, str]) -> tuple[
         if k in units:
             span = " ".join(words[:n])
             end = pos + rest.find(span) + len(span)
+            if not _ends_word(a, end):
+                continue  # "đồng bào", "đồng hồ": the unit word is part of a longer word
             per = _PER_UNIT.match(a.text, end)  # a rate: "km/h", "USD/tấn", "%/năm"
             if per:
                 return f"{units[k]}/{per.group(1)}", per.end()
@@ -75,6 +77,8 @@ def _counted(a: Article, si: int, pos: int) -> tuple[str, int] | None:
             break
         if picked and a.text[picked[-1][1]:st].strip():
             break
+        if picked and low in TIME_UNITS:
+            break  # "45.000 phiếu năm 2016": the year belongs to the sentence, not the unit
         picked.append((st, en))
         if len(picked) == 2:
             break
@@ -86,6 +90,16 @@ def _counted(a: Article, si: int, pos: int) -> tuple[str, int] | None:
     if first.lower() in NOT_COUNTED or first[:1].isupper():
         return None
     return a.text[picked[0][0]:picked[-1][1]], picked[-1][1]
+
+
+def _ends_word(a: Article, pos: int) -> bool:
+    """True when pos ends an underthesea word of its sentence."""
+    si = a.sentence_at(max(0, pos - 1))
+    toks = sentence_tokens(a, a.sentences[si])
+    for k, t in enumerate(toks):
+        if t.end == pos:
+            return k + 1 >= len(toks) or toks[k + 1].word != t.word
+    return True
 
 
 def _after_name(a: Article, si: int, pos: int) -> bool:
@@ -162,6 +176,9 @@ def run(a: Article, res) -> None:
                     continue
                 unit, end = c
                 subject = unit
+                per = _PER_UNIT.match(a.text, end)  # "2,5 hải lý/giờ", "600 mẫu/ngày"
+                if per:
+                    unit, end = f"{unit}/{per.group(1)}", per.end()
             else:
                 subject = _subject(a, si, end)
             figs.append(Figure(value, unit, a.text[st:end], subject, _deadline(a, si, end), si, st, end))

@@ -14,7 +14,7 @@ ASSIGNS = ["statements"]
 # A cue right after one of these is a noun ("các đề xuất", "là yêu cầu"), not a reporting verb.
 NOUN_BEFORE = {"các", "những", "một", "là", "theo", "của", "đáp", "ứng", "bản", "mọi", "nhiều", "với", "về",
                "tinh", "thần", "sự", "lời", "được", "bị", "đơn", "giấy", "phiếu", "văn", "bản", "tờ", "trình",
-               "ban", "ý", "kiến", "cấm", "đảm", "bảo", "thống", "điều", "mình"}
+               "ban", "ý", "kiến", "cấm", "đảm", "bảo", "thống", "điều", "mình", "nhằm", "để", "kĩ", "kỹ", "khiến"}
 # A cue right after one of these is negated: "không cam kết" commits to nothing.
 NEGATION = {"không", "chưa", "chẳng", "chả", "khó", "đừng"}
 # A candidate speaker right after one of these is an object, not the subject.
@@ -35,8 +35,12 @@ def _cues(a: Article, si: int, lex) -> list[tuple[int, int, str]]:
     inside = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("ORG", "PER", "LOC", "MISC", "TITLE")]
     out = []
     for st, en, kind, prev in find_phrases(a, si, lex.cues, inside, lex.prefix(lex.cues)):
-        if prev in NOUN_BEFORE or prev in NEGATION or (st == a.sentences[si].start and kind == "agreement"):
+        at_start = st == a.sentences[si].start
+        if prev in NOUN_BEFORE or prev in NEGATION or (at_start and kind == "agreement"):
             continue
+        nxt = a.text[en:en + 5].lower()
+        if (at_start and a.text[st:en].lower() == "muốn") or (kind == "intent" and nxt.startswith((" về ", " của "))):
+            continue  # "Muốn vậy, ..." is "to that end"; "hy vọng về ..." is a noun
         out.append((st, en, kind))
     keep: list[tuple[int, int, str]] = []
     for k, c in enumerate(out):
