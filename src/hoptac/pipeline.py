@@ -43,7 +43,7 @@ class Pipeline:
         self.stages = stages if stages is not None else STAGES
         check_order(self.stages)
         lex = Lexicons.load()
-        self.res = Resources(self.opts, lex, lex.fixed_words())
+        self.res = Resources(self.opts, lex, lex.fixed_words() if self.opts.fixed_words else [])
         self.runs: list[tuple[str, Callable[[Article, Resources], None]]] = [(s.NAME, s.run) for s in self.stages]
         self.timings: dict[str, float] | None = None  # set to {} to accumulate seconds per stage
 
