@@ -59,6 +59,8 @@ def _fail_line(s) -> None:
 
 @app.command()
 def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
+           workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64,
+                                                help="Processes that analyse articles in parallel.")] = 1,
            quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
     """Read articles, extract their facts and store them (idempotent: known inputs are skipped)."""
     from hoptac.ingest import ingest as run_ingest
@@ -76,7 +78,7 @@ def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
             t = progress.tasks[0]
             progress.update(task, rate=(t.completed / t.elapsed) if t.elapsed else 0.0)
 
-        rep = run_ingest(paths, store, pipe, on_item=on_item)
+        rep = run_ingest(paths, store, pipe, on_item=on_item, workers=workers)
     for s in rep.failed:
         _fail_line(s)
     total = store.stats()["documents"]
@@ -367,3 +369,7 @@ def timeline(entity: Annotated[Optional[str], typer.Option(help="Only events of 
         else:
             out.print(f"{r['date']:<10} {r['type']:<10} {', '.join(r['participants'])}"
                       f"{' @ ' + r['location'] if r['location'] else ''}", markup=False, highlight=False)
+
+
+if __name__ == "__main__":
+    app()

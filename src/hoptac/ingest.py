@@ -1,11 +1,13 @@
 """Library entry points: extract articles from inputs, and ingest them into a store."""
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from hoptac.inputs import read_inputs
+from hoptac.inputs.raw import RawDoc
 from hoptac.models import Article, Skipped
 from hoptac.pipeline import Pipeline
 from hoptac.store import Store
@@ -14,15 +16,7 @@ from hoptac.store import Store
 def extract(paths: Iterable[str], pipeline: Pipeline) -> Iterator[Article | Skipped]:
     """Every input document as an analysed Article, or the reason it could not be read."""
     for raw in read_inputs(paths, pipeline.opts):
-        if isinstance(raw, Skipped):
-            yield raw
-            continue
-        try:
-            yield pipeline(raw)
-        except Skipped as s:
-            yield s
-        except RecursionError:
-            yield Skipped(raw.source, "document too deeply nested to analyse")
+        yield raw if isinstance(raw, Skipped) else _analyse(pipeline, raw)
 
 
 @dataclass(slots=True)
@@ -42,32 +36,89 @@ class IngestReport:
 
 
 def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline,
-           on_item: Callable[[str, str], None] | None = None) -> IngestReport:
-    """Read, analyse and store every input; failures are collected, never fatal to the batch."""
+           on_item: Callable[[str, str], None] | None = None, workers: int = 1) -> IngestReport:
+    """Read, analyse and store every input; failures are collected, never fatal to the batch.
+
+    With workers > 1, analysis runs in that many processes while this process
+    alone writes to the store (one writer, one transaction per article). Inputs
+    are handed out in bounded batches, so memory stays flat on inputs of any size.
+    """
     rep = IngestReport()
     t0 = time.perf_counter()
-    for raw in read_inputs(paths, pipeline.opts):
-        if isinstance(raw, Skipped):
-            rep.failed.append(raw)
-            status = "failed"
-        elif store.has_raw(raw.raw_hash):
-            rep.unchanged += 1
-            status = "unchanged"
-        else:
-            try:
-                art = pipeline(raw)
-            except Skipped as s:
-                rep.failed.append(s)
-                status = "failed"
-            else:
-                saved = store.save_article(art, raw.raw_hash)
-                status = saved.status
-                if saved.status == "stored":
-                    rep.stored += 1
-                    rep.near_duplicates += saved.near_duplicate_of is not None
-                else:
-                    rep.duplicates += 1
+
+    def record(source: str, status: str) -> None:
         if on_item:
-            on_item(raw.source, status)
+            on_item(source, status)
+
+    def store_one(item: Article | Skipped, raw_hash: str) -> None:
+        if isinstance(item, Skipped):
+            rep.failed.append(item)
+            record(item.source, "failed")
+            return
+        saved = store.save_article(item, raw_hash)
+        if saved.status == "stored":
+            rep.stored += 1
+            rep.near_duplicates += saved.near_duplicate_of is not None
+        else:
+            rep.duplicates += 1
+        record(item.source, saved.status)
+
+    def todo() -> Iterator[RawDoc | Skipped]:
+        for raw in read_inputs(paths, pipeline.opts):
+            if isinstance(raw, Skipped):
+                rep.failed.append(raw)
+                record(raw.source, "failed")
+            elif store.has_raw(raw.raw_hash):
+                rep.unchanged += 1
+                record(raw.source, "unchanged")
+            else:
+                yield raw
+
+    if workers <= 1:
+        for raw in todo():
+            store_one(_analyse(pipeline, raw), raw.raw_hash)
+    else:
+        ctx = mp.get_context("spawn")  # a fresh interpreter per worker: no inherited locks or DB handles
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(pipeline.opts,)) as pool:
+            batch: list[RawDoc] = []
+            for raw in todo():
+                batch.append(raw)
+                if len(batch) >= BATCH * workers:
+                    _run_batch(pool, batch, store_one)
+                    batch = []
+            if batch:
+                _run_batch(pool, batch, store_one)
     rep.seconds = time.perf_counter() - t0
     return rep
+
+
+BATCH = 32  # raw documents in flight per worker
+_WORKER: Pipeline | None = None
+
+
+def _analyse(pipeline: Pipeline, raw: RawDoc) -> Article | Skipped:
+    try:
+        return pipeline(raw)
+    except Skipped as s:
+        return s
+    except RecursionError:
+        return Skipped(raw.source, "document too deeply nested to analyse")
+
+
+def _init_worker(opts) -> None:
+    global _WORKER
+    _WORKER = Pipeline(opts)
+
+
+def _work(raw: RawDoc) -> Article | Skipped:
+    assert _WORKER is not None
+    a = _analyse(_WORKER, raw)
+    if isinstance(a, Article):
+        for s in a.sentences:  # token caches are not needed by the writer
+            s.toks = None
+    return a
+
+
+def _run_batch(pool, batch: list[RawDoc], store_one) -> None:
+    for raw, item in zip(batch, pool.imap(_work, batch, chunksize=4)):
+        store_one(item, raw.raw_hash)
