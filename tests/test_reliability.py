@@ -91,3 +91,37 @@ def test_stats_json_is_one_object(db_url, slice_file):
     proc = hoptac(db_url, "stats", "--json")
     out, _ = proc.communicate(timeout=60)
     assert json.loads(out)["documents"] == 0
+
+
+def test_hostile_folder(tmp_path, pipeline):
+    import gzip
+    import io
+    import zipfile
+    d = tmp_path / "in"
+    d.mkdir()
+    good = "Sáng 12/3, tại Hà Nội, Bộ trưởng Nguyễn Văn An đề nghị Tập đoàn FPT đào tạo 1.000 kỹ sư bán dẫn."
+    (d / "good.txt").write_text(good, encoding="utf-8")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "spaces.txt").write_bytes(b"   \n\t  \n")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.txt", b"0" * 50_000_000)  # 50 MB that packs to a few KB
+    (d / "zipbomb.txt").write_bytes(buf.getvalue())
+    (d / "gzbomb.txt").write_bytes(gzip.compress(b"0" * 20_000_000))
+    (d / "deep.html").write_text("<html><body>" + "<div>" * 100_000 + "chữ" + "</div>" * 100_000 + "</body></html>")
+    (d / "broken.html").write_text("<html><body><p>không đóng thẻ <div><span", encoding="utf-8")
+    (d / "broken.json").write_text('{"id": 1, "text": "thiếu ngoặc"', encoding="utf-8")
+    (d / "list.jsonl").write_text('{"id": "x1", "text": "' + good + '"}\nnot json\n[1,2]\n', encoding="utf-8")
+    (d / "latin1.txt").write_bytes("Một câu tiếng Việt đúng. ".encode() * 50 + b"\xff\xfe\xfd" + "Tiếp tục. ".encode() * 50)
+    store = Store(f"sqlite:///{tmp_path / 'kb.db'}")
+    rep = ingest([str(d)], store, pipeline)
+    reasons = {f.source.rsplit("/", 1)[-1]: f.reason for f in rep.failed}
+    assert rep.stored == 1 and rep.duplicates == 1  # good.txt and the same text in list.jsonl
+    assert reasons["empty.txt"] == "empty file" and reasons["spaces.txt"] == "empty file"
+    assert "ZIP" in reasons["zipbomb.txt"] and "gzip" in reasons["gzbomb.txt"]
+    assert "no article text" in reasons["deep.html"] and "no article text" in reasons["broken.html"]
+    assert "invalid JSON" in reasons["broken.json:1"]
+    assert "invalid JSON" in reasons["list.jsonl:2"] and "not an object" in reasons["list.jsonl:3"]
+    assert "invalid UTF-8" in reasons["latin1.txt"]
+    assert all(r for r in reasons.values())
+    store.close()
