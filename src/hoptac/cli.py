@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -174,15 +175,23 @@ def export(out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to 
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+def serve(host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1 by default).")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port.")] = 8000) -> None:
-    """Serve the web app and REST API (the web app is not built yet: prints the store's state)."""
+    """Serve the REST API (/api/..., OpenAPI at /openapi.json, docs at /docs) over the store."""
+    import uvicorn
+
+    from hoptac.api import create_app
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and not os.environ.get("HOPTAC_TOKEN"):
+        err.print("hoptac: bound to a non-loopback address without HOPTAC_TOKEN: write endpoints are disabled",
+                  markup=False)
     store = _store()
     counts = store.stats()
     store.close()
-    out.print(f"hoptac store {state.db}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), markup=False)
-    err.print("hoptac: the web app is not built yet in this version; use `hoptac stats`, `hoptac export`, "
-              "`hoptac extract`.", markup=False)
+    err.print(f"hoptac store {state.db}: {counts['documents']} documents; REST API on http://{host}:{port}/api "
+              f"(docs: /docs). The web pages are not built yet.", markup=False, highlight=False)
+    uvicorn.run(create_app(state.db, loopback=loopback), host=host, port=port, log_level="warning")
 
 
 @app.command()
