@@ -60,3 +60,14 @@ def store(db_url):
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'kb.db'}"
+
+
+@pytest.fixture
+def kb(db_url, pipeline):
+    """A store holding the five seed articles, on SQLite and on PostgreSQL."""
+    from hoptac.ingest import ingest
+    from paths import SEEDS
+    s = Store(db_url)
+    ingest([str(SEEDS)], s, pipeline)
+    yield s
+    s.close()

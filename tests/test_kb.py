@@ -1,22 +1,13 @@
 """One knowledge base across articles: linking, role timelines, corrections that survive re-ingestion."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from hoptac.ingest import ingest
 from hoptac.kb import find_entities, merge, profile, rename, resolve, split, timeline
-from hoptac.store import Store
 from hoptac.store import schema as S
-from paths import SEEDS
 
 
-@pytest.fixture
-def kb(db_url, pipeline):
-    s = Store(db_url)
-    ingest([str(SEEDS)], s, pipeline)
-    yield s
-    s.close()
 
 
 def test_seed_bars(kb):

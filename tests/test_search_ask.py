@@ -8,19 +8,11 @@ import sys
 import pytest
 
 from hoptac.ask import ask, question_type
-from hoptac.ingest import ingest
 from hoptac.search import Filters, QueryError, search
-from hoptac.store import Store
 from hoptac.textnorm import fold
 from paths import EVAL, SEEDS
 
 
-@pytest.fixture
-def kb(db_url, pipeline):
-    s = Store(db_url)
-    ingest([str(SEEDS)], s, pipeline)
-    yield s
-    s.close()
 
 
 def test_accent_insensitive_and_d_folding(kb):

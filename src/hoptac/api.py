@@ -22,7 +22,7 @@ from hoptac.kb import NotFound, find_entities, profile, timeline
 from hoptac.llm import rephrase
 from hoptac.pipeline import Pipeline
 from hoptac.search import Filters, QueryError, search
-from hoptac.store import Store
+from hoptac.store import Store, date_range
 from hoptac.store import schema as S
 
 MAX_UPLOAD_BYTES = 20_000_000
@@ -78,6 +78,15 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
             raise HTTPException(400, f"limit must be 1..{MAX_LIMIT} and offset >= 0")
         return limit, offset
 
+    def counted_page(q, conds: list, order: list, limit: int, offset: int) -> tuple[int, list]:
+        """Total matches and one page of them."""
+        if conds:
+            q = q.where(and_(*conds))
+        with st.store.engine.connect() as c:
+            total = c.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+            rows = c.execute(q.order_by(*order).limit(limit).offset(offset)).mappings().all()
+        return total, rows
+
     @app.get("/api/stats")
     def stats() -> dict[str, int]:
         return st.store.stats()
@@ -88,18 +97,10 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
         limit, offset = page(limit, offset)
         d = S.documents
         q = select(d.c.id, d.c.source, d.c.url, d.c.title, d.c.published, d.c.language, d.c.duplicate_of)
-        conds = []
+        conds = date_range(d.c.published, date_from, date_to)
         if source:
             conds.append(d.c.source.like(f"%{source}%"))
-        if date_from:
-            conds.append(d.c.published >= date_from)
-        if date_to:
-            conds.append(d.c.published <= date_to + "~")
-        if conds:
-            q = q.where(and_(*conds))
-        with st.store.engine.connect() as c:
-            total = c.execute(select(func.count()).select_from(q.subquery())).scalar_one()
-            rows = c.execute(q.order_by(d.c.published.desc(), d.c.id).limit(limit).offset(offset)).mappings().all()
+        total, rows = counted_page(q, conds, [d.c.published.desc(), d.c.id], limit, offset)
         return {"total": total, "items": [dict(r) for r in rows]}
 
     @app.get("/api/documents/{doc_id}")
@@ -159,7 +160,7 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
         limit, offset = page(limit, offset)
         t, d = S.statements, S.documents
         q = select(t, d.c.source, d.c.title).join(d, d.c.id == t.c.doc_id)
-        conds = []
+        conds = date_range(t.c.date, date_from, date_to)
         if kind:
             conds.append(t.c.kind == kind)
         if speaker is not None:
@@ -168,15 +169,7 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
             conds.append(t.c.addressee_entity_id == addressee)
         if topic:
             conds.append(t.c.topics.like(f'%"{topic}"%'))
-        if date_from:
-            conds.append(t.c.date >= date_from)
-        if date_to:
-            conds.append(t.c.date <= date_to + "~")
-        if conds:
-            q = q.where(and_(*conds))
-        with st.store.engine.connect() as c:
-            total = c.execute(select(func.count()).select_from(q.subquery())).scalar_one()
-            rows = c.execute(q.order_by(t.c.date, t.c.id).limit(limit).offset(offset)).mappings().all()
+        total, rows = counted_page(q, conds, [t.c.date, t.c.id], limit, offset)
         items = []
         for r in rows:
             item = dict(r)

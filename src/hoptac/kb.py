@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from hoptac.lexicon import Lexicons, lex_key
-from hoptac.store import Store
+from hoptac.store import Store, date_range
 from hoptac.store import schema as S
 from hoptac.textnorm import key as fold_key
 
@@ -121,10 +121,8 @@ def timeline(store: Store, entity_id: int | None = None, date_from: str | None =
     q = select(ev, d.c.source).join(d, d.c.id == ev.c.doc_id).where(ev.c.date.is_not(None))
     if entity_id is not None:
         q = q.where(ev.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
-    if date_from:
-        q = q.where(ev.c.date >= date_from)
-    if date_to:
-        q = q.where(ev.c.date <= date_to + "~")
+    for cond in date_range(ev.c.date, date_from, date_to):
+        q = q.where(cond)
     with store.engine.connect() as c:
         rows = c.execute(q.order_by(ev.c.date, ev.c.id).limit(limit)).all()
     return [{"id": r.id, "date": r.date, "type": r.type, "location": r.location,

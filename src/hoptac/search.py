@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, column, exists, func, literal_column, select, table, text
 
-from hoptac.store import Store
+from hoptac.store import Store, date_range
 from hoptac.store import schema as S
 from hoptac.textnorm import fold
 
@@ -151,10 +151,7 @@ def search(store: Store, query: str, filters: Filters | None = None, limit: int 
                                            S.events.c.type == f.kind)))
     if f.topic:
         conds.append(d.c.topics.like(f'%"{f.topic}"%'))
-    if f.date_from:
-        conds.append(d.c.published >= f.date_from)
-    if f.date_to:
-        conds.append(d.c.published <= f.date_to + "~")
+    conds += date_range(d.c.published, f.date_from, f.date_to)
     if f.source:
         conds.append(d.c.source.like(f"%{f.source}%"))
     if conds:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 
 from hoptac.lexicon import lex_key
-from hoptac.models import Article, Entity, Mention
+from hoptac.models import Article, Entity
 from hoptac.textnorm import key as fold_key
 
 NAME = "entities"

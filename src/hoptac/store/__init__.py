@@ -49,6 +49,16 @@ def make_engine(url: str | None = None) -> Engine:
     return eng
 
 
+def date_range(col, date_from: str | None, date_to: str | None) -> list:
+    """Conditions keeping ISO dates (any precision) within [date_from, date_to], both optional."""
+    out = []
+    if date_from:
+        out.append(col >= date_from)
+    if date_to:
+        out.append(col <= date_to + "~")  # "2025-09" <= "2025-09~" keeps every day of the month
+    return out
+
+
 def _json(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
@@ -214,4 +224,4 @@ class Store:
         return out
 
 
-__all__ = ["Store", "Saved", "make_engine", "OperationalError"]
+__all__ = ["Store", "Saved", "make_engine", "date_range", "OperationalError"]
