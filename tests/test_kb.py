@@ -5,9 +5,8 @@ from sqlalchemy import func, select
 
 from hoptac.ingest import ingest
 from hoptac.kb import find_entities, merge, profile, rename, resolve, split, timeline
+from hoptac.store import Store
 from hoptac.store import schema as S
-
-
 
 
 def test_seed_bars(kb):
@@ -61,4 +60,20 @@ def test_rename_and_split(kb):
     assert profile(kb, new_id)["documents"] == 1
     assert profile(kb, eid)["documents"] == len(docs) - 1
     with kb.engine.connect() as c:
-        assert c.execute(select(func.count()).select_from(S.entity_overrides)).scalar() == 2
+        assert c.execute(select(func.count()).select_from(S.entity_overrides).where(
+            S.entity_overrides.c.made_by.in_(["rename", "split"]))).scalar() == 2
+
+
+def test_an_acronym_defined_once_links_later_articles(db_url, pipeline, tmp_path):
+    s = Store(db_url)
+    a = tmp_path / "a.txt"
+    a.write_text("date: 2025-01-02\n\nHiệp hội Doanh nghiệp vi mạch châu Á (ACMA) họp tại Hà Nội để bàn về đào "
+                 "tạo kỹ sư thiết kế chip cho các doanh nghiệp thành viên.\n", encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_text("date: 2025-02-03\n\nSáng 3/2, ACMA ký biên bản ghi nhớ với Đại học Bách khoa Hà Nội về đào tạo "
+                 "nhân lực bán dẫn trong giai đoạn tới.\n", encoding="utf-8")
+    ingest([str(a), str(b)], s, pipeline)
+    found = find_entities(s, "ACMA", "ORG")
+    assert len(found) == 1 and found[0]["documents"] == 2
+    assert found[0]["name"] == "Hiệp hội Doanh nghiệp vi mạch châu Á"
+    s.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -47,6 +48,9 @@ def make_engine(url: str | None = None) -> Engine:
     else:
         eng = create_engine(url, pool_pre_ping=True)
     return eng
+
+
+_ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ0-9&\-]{1,9}")
 
 
 def date_range(col, date_from: str | None, date_to: str | None) -> list:
@@ -135,6 +139,15 @@ class Store:
             return best, round(best_sim, 3)
         return None, None
 
+    def _remember_alias(self, conn: Connection, key: str, entity_id: int) -> None:
+        """Record key -> entity unless users or earlier articles already decided it."""
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        conn.execute(insert(S.entity_overrides).values(key=key, entity_id=entity_id, made_by="acronym",
+                                                      made_at=_now()).on_conflict_do_nothing())
+
     def _entity_id(self, conn: Connection, name: str, typ: str, key: str, chash: str = "") -> int:
         """The canonical entity for a document entity: users' corrections first, then the linking key."""
         for k in (f"DOC:{chash}:{key}", key):
@@ -160,6 +173,9 @@ class Store:
         ent_ids: dict[int, int] = {}
         for e in a.entities:
             ent_ids[e.id] = self._entity_id(conn, e.name, e.type, e.key or e.name.lower(), chash)
+            for alias in e.aliases:  # an acronym an article defined links later articles that use it alone
+                if e.type == "ORG" and _ACRONYM.fullmatch(alias):
+                    self._remember_alias(conn, f"ORG:{fold(alias).strip()}", ent_ids[e.id])
         ments = [{"doc_id": doc_id, "sent_idx": m.sent, "char_start": m.start, "char_end": m.end, "text": m.text,
                   "type": m.type, "entity_id": ent_ids.get(m.entity)} for m in a.mentions
                  if m.type in ("PER", "ORG", "LOC", "MISC") or m.entity >= 0]
