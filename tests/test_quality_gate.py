@@ -10,18 +10,18 @@ from typer.testing import CliRunner
 from hoptac.cli import app
 from paths import EVAL, GOLD, SEEDS
 
-# Measured 2026-11-24 (overall 0.950): floors sit a little under the measured values; raise them, never lower.
+# Measured 2026-11-24 (overall 0.958): floors sit a little under the measured values; raise them, never lower.
 FLOORS = {
     "published": 1.0,
     "body": 0.95,
     "entities": 0.95,
     "roles": 0.95,
-    "events": 0.80,
-    "statements": 0.87,
+    "events": 0.85,
+    "statements": 0.89,
     "figures": 0.88,
     "dates": 0.90,
 }
-OVERALL_FLOOR = 0.93
+OVERALL_FLOOR = 0.94
 EPS = 1e-6
 
 

@@ -11,10 +11,18 @@ ASSIGNS = ["events"]
 
 PRIORITY = ["agreement", "conference", "meeting", "visit", "launch", "policy", "investment"]
 NEEDS_DATE = {"launch", "policy", "investment"}
+# Before these words, a trigger is a noun phrase's part, not an event: "vốn đầu tư", "nhà đầu tư", "môi trường
+# đầu tư", "hoạt động hợp tác".
+NOUN_BEFORE = {"vốn", "nhà", "môi", "trường", "dòng", "lĩnh", "vực", "cơ", "hội", "kế", "hoạch", "chính", "sách",
+               "thu", "hút", "quỹ", "hoạt", "động", "tiềm", "năng", "các", "những", "nhu", "cầu", "xúc", "tiến",
+               "mời", "gọi", "danh", "mục", "hình", "thức", "suất", "tổng", "mức"}
+
+
 def triggers(a: Article, si: int, lex) -> list[tuple[int, str]]:
     """(offset, event type) of each trigger word, outside person, organization and place names."""
     named = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("PER", "ORG", "LOC")]
-    return [(st, typ) for st, _, typ, _ in find_phrases(a, si, lex.events, named, lex.prefix(lex.events))]
+    return [(st, typ) for st, _, typ, prev in find_phrases(a, si, lex.events, named, lex.prefix(lex.events))
+            if not (typ == "investment" and prev in NOUN_BEFORE)]
 
 
 def location(a: Article, si: int) -> str | None:
