@@ -1,7 +1,7 @@
 """Full-text search over sentences: accent- and đ-insensitive, BM25 (SQLite FTS5) or ts_rank (PostgreSQL).
 
-Queries are folded the way sentences are indexed (textnorm.fold), so "nguyen chi dung"
-finds "Nguyễn Chí Dũng". Users' FTS operators, quotes and punctuation are never passed
+Queries are folded the way sentences are indexed (textnorm.fold), so "nguyen van an"
+finds "Nguyễn Văn An". Users' FTS operators, quotes and punctuation are never passed
 through: only word tokens reach the engine, quoted, and "..." marks an exact phrase.
 """
 from __future__ import annotations

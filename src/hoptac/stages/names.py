@@ -343,7 +343,7 @@ def run(a: Article, res) -> None:
 
 
 def _split_head_person(a: Article, mentions: list[Mention], lex: Lexicons) -> None:
-    """`Phó Chủ tịch Tập đoàn Marc Hamilton` after the article named "Tập đoàn NVIDIA": head + person.
+    """`Phó Chủ tịch Tập đoàn Peter Lang` after the article named "Tập đoàn Intel": head + person.
 
     A title, then a bare organization head and an unknown capitalized run, reads as
     the title's organization (the one the document named with that head) and a person.
