@@ -125,3 +125,32 @@ def test_hostile_folder(tmp_path, pipeline):
     assert "invalid UTF-8" in reasons["latin1.txt"]
     assert all(r for r in reasons.values())
     store.close()
+
+
+@pytest.mark.postgres
+def test_postgres_connections_dropped_mid_ingest(slice_file):
+    """The server drops every connection of the ingest (as on a restart); it reconnects and finishes."""
+    from sqlalchemy import create_engine, text
+
+    from conftest import _pg_database
+    url = _pg_database()
+    store = Store(url)
+    proc = hoptac(url, "ingest", "-q", str(slice_file))
+    admin = create_engine(url)
+    deadline = time.time() + 120
+    while time.time() < deadline and store.stats()["documents"] < 5:
+        time.sleep(0.2)
+    killed = 0
+    for _ in range(3):
+        with admin.connect() as c:
+            killed += len(c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                         "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all())
+        time.sleep(0.5)
+    _, err = proc.communicate(timeout=300)
+    assert killed > 0
+    assert proc.returncode == 0, err
+    store.engine.dispose()
+    assert store.stats()["documents"] == N
+    consistent(store)
+    admin.dispose()
+    store.close()

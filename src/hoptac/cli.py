@@ -64,6 +64,7 @@ def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
                                                 help="Processes that analyse articles in parallel.")] = 1,
            quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
     """Read articles, extract their facts and store them (idempotent: known inputs are skipped)."""
+    from hoptac.ingest import StoreUnavailable
     from hoptac.ingest import ingest as run_ingest
 
     store = _store()
@@ -79,7 +80,12 @@ def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
             t = progress.tasks[0]
             progress.update(task, rate=(t.completed / t.elapsed) if t.elapsed else 0.0)
 
-        rep = run_ingest(paths, store, pipe, on_item=on_item, workers=workers)
+        try:
+            rep = run_ingest(paths, store, pipe, on_item=on_item, workers=workers)
+        except StoreUnavailable as e:
+            err.print(f"hoptac: {e}; everything stored before is kept, rerun the same command to resume",
+                      markup=False)
+            raise typer.Exit(2)
     for s in rep.failed:
         _fail_line(s)
     total = store.stats()["documents"]

@@ -10,6 +10,8 @@ from hoptac.inputs import read_inputs
 from hoptac.inputs.raw import RawDoc
 from hoptac.models import Article, Skipped
 from hoptac.pipeline import Pipeline
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from hoptac.store import Store
 
 
@@ -55,7 +57,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline,
             rep.failed.append(item)
             record(item.source, "failed")
             return
-        saved = store.save_article(item, raw_hash)
+        saved = _save_with_retry(store, item, raw_hash)
         if saved.status == "stored":
             rep.stored += 1
             rep.near_duplicates += saved.near_duplicate_of is not None
@@ -93,6 +95,24 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline,
 
 
 BATCH = 32  # raw documents in flight per worker
+RETRIES = 6  # a lost database connection is retried with backoff: 0.5, 1, 2, 4, 8 s
+
+
+class StoreUnavailable(RuntimeError):
+    """The database stayed unreachable; what was stored is kept and a rerun resumes."""
+
+
+def _save_with_retry(store: Store, item: Article, raw_hash: str):
+    for attempt in range(RETRIES):
+        try:
+            return store.save_article(item, raw_hash)
+        except (OperationalError, InterfaceError) as e:
+            if attempt == RETRIES - 1:
+                raise StoreUnavailable(f"database unavailable while storing {item.source}: "
+                                       f"{str(e.orig if hasattr(e, 'orig') else e).splitlines()[0]}") from e
+            store.engine.dispose()  # drop pooled connections that died with the server
+            time.sleep(0.5 * 2 ** attempt)
+    raise AssertionError("unreachable")
 _WORKER: Pipeline | None = None
 
 
