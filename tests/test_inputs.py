@@ -174,3 +174,11 @@ def test_section_label_after_byline_is_removed():
     assert c.lines == ["Sáng 11/10, tại Bắc Ninh, nhà máy khánh thành và đi vào hoạt động ổn định."]
     assert ("section label", "Kinh tế - Công nghệ") in {(r.reason, r.text) for r in c.removed}
     assert c.title == "Tiêu đề bài viết về bán dẫn" and c.published == "2023-10-11" and c.author == "Minh An"
+
+
+def test_count_inputs_for_the_progress_bar(tmp_path):
+    from hoptac.inputs import count_inputs
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "x"}\n{"text": "y"}\n{"text": "z"}\n', encoding="utf-8")
+    assert count_inputs([str(tmp_path)]) == 4
+    assert count_inputs([str(tmp_path / "a.txt"), "-"]) is None

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from hoptac.options import Options, db_url
@@ -69,11 +70,15 @@ def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
 
     store = _store()
     pipe = _pipeline(max_bytes)
+    from hoptac.inputs import count_inputs
+
+    show = not quiet and err.is_terminal
     progress = Progress(SpinnerColumn(), TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
-                        console=err, disable=quiet or not err.is_terminal, transient=True)
+                        TextColumn("ETA"), TimeRemainingColumn(),
+                        console=err, disable=not show, transient=True)
     with progress:
-        task = progress.add_task("ingest", total=None, rate=0.0)
+        task = progress.add_task("ingest", total=count_inputs(paths) if show else None, rate=0.0)
 
         def on_item(source: str, status: str) -> None:
             progress.advance(task)

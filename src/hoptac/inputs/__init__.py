@@ -44,6 +44,25 @@ def expand(paths: Iterable[str]) -> Iterator[str | Skipped]:
             yield Skipped(p, "no such file or folder")
 
 
+def count_inputs(paths: Iterable[str]) -> int | None:
+    """How many documents the paths hold, for a progress bar's ETA; None when unknown (stdin)."""
+    total = 0
+    for item in expand(paths):
+        if isinstance(item, Skipped):
+            total += 1
+        elif item == "-":
+            return None
+        elif Path(item).suffix.lower() in (".jsonl", ".ndjson"):
+            try:
+                with open(item, "rb") as f:  # streamed: constant memory on any size
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
 def read_inputs(paths: Iterable[str], opts: Options) -> Iterator[RawDoc | Skipped]:
     """Every document the paths hold, in order; failures are yielded, never raised."""
     for item in expand(paths):
