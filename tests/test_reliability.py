@@ -154,3 +154,28 @@ def test_postgres_connections_dropped_mid_ingest(slice_file):
     consistent(store)
     admin.dispose()
     store.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 and not os.environ.get("CI"), reason="mounting a small filesystem needs root")
+def test_disk_full_gives_a_clear_error_and_a_readable_database(tmp_path):
+    """A 2 MB filesystem fills up mid-ingest: one clear line, exit 2, what was stored stays readable."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], check=True)
+    try:
+        src = tmp_path / "slice.jsonl"
+        with open(BENCH, encoding="utf-8") as f, open(src, "w", encoding="utf-8") as out:
+            for _, line in zip(range(300), f):
+                out.write(line)
+        db = f"sqlite:///{mnt / 'kb.db'}"
+        proc = hoptac(db, "ingest", "-q", str(src))
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 2, err
+        assert "disk is full" in err and "Traceback" not in err
+        store = Store(db, create=False)
+        n = store.stats()["documents"]
+        assert 0 < n < 300
+        consistent(store)
+        store.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

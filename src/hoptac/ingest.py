@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -98,6 +99,9 @@ BATCH = 32  # raw documents in flight per worker
 RETRIES = 6  # a lost database connection is retried with backoff: 0.5, 1, 2, 4, 8 s
 
 
+_DISK_FULL = re.compile(r"disk is full|No space left|could not extend file|disk full", re.I)
+
+
 class StoreUnavailable(RuntimeError):
     """The database stayed unreachable; what was stored is kept and a rerun resumes."""
 
@@ -107,6 +111,10 @@ def _save_with_retry(store: Store, item: Article, raw_hash: str):
         try:
             return store.save_article(item, raw_hash)
         except (OperationalError, InterfaceError) as e:
+            msg = str(getattr(e, "orig", e))
+            if _DISK_FULL.search(msg):
+                raise StoreUnavailable(f"the database's disk is full while storing {item.source} "
+                                       f"({msg.splitlines()[0]}); free space") from e
             if attempt == RETRIES - 1:
                 raise StoreUnavailable(f"database unavailable while storing {item.source}: "
                                        f"{str(e.orig if hasattr(e, 'orig') else e).splitlines()[0]}") from e
