@@ -179,3 +179,31 @@ def test_disk_full_gives_a_clear_error_and_a_readable_database(tmp_path):
         store.close()
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("PG_TMPDIR"), reason="needs the throwaway server that scripts/test.sh starts")
+def test_postgres_restarted_mid_ingest(slice_file):
+    """The whole server restarts during an ingest: storing waits for it and nothing is lost or doubled."""
+    import glob
+    import pwd
+
+    from conftest import _pg_database
+    url = _pg_database()
+    store = Store(url)
+    tmp = os.environ["PG_TMPDIR"]
+    pg_ctl = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]
+    owner = pwd.getpwuid(os.stat(f"{tmp}/data").st_uid).pw_name
+    as_owner = ["runuser", "-u", owner, "--"] if os.geteuid() == 0 and owner != "root" else []
+    proc = hoptac(url, "ingest", "-q", str(slice_file))
+    deadline = time.time() + 120
+    while time.time() < deadline and store.stats()["documents"] < 5:
+        time.sleep(0.2)
+    store.engine.dispose()
+    subprocess.run(as_owner + [pg_ctl, "-D", f"{tmp}/data", "-l", f"{tmp}/server.log", "-m", "fast", "-w",
+                               "restart"], check=True, cwd=tmp, capture_output=True)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert store.stats()["documents"] == N
+    consistent(store)
+    store.close()
