@@ -11,6 +11,7 @@ from datasketch import MinHash
 from hoptac.textnorm import fold
 
 NUM_PERM = 64
+THRESHOLD = 0.8  # estimated Jaccard similarity of word 3-shingles above which two articles are one story
 BANDS, ROWS = 16, 4  # 16 bands of 4 rows: pairs above ~0.6 Jaccard share a band with high probability
 _WORD = re.compile(r"\w+")
 

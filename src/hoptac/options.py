@@ -23,7 +23,6 @@ class Options:
 
     max_bytes: int = 20_000_000  # one document (a file, or one JSON record)
     max_chars: int = 400_000  # text beyond this is not analysed (still stored)
-    near_dup_threshold: float = 0.8  # estimated Jaccard similarity of word shingles
     # Lexicon names and titles as underthesea fixed_words: word_tokenize's cost grows linearly with the list
     # (641 words: 2.3x slower) and the shared gold and questions score the same without it, so it is opt-in.
     fixed_words: bool = False

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, column, exists, func, literal_column, select, table, text
 
+from hoptac.kb import find_entities
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
 from hoptac.textnorm import fold
@@ -102,20 +103,6 @@ def _tsquery(q: Query, any_term: bool) -> str:
     return (" | " if any_term else " & ").join(parts)
 
 
-def entity_ids(store: Store, name: str) -> list[int]:
-    """Canonical entities whose name or any alias folds to the given name."""
-    from hoptac.textnorm import key
-    k = key(name)
-    with store.engine.connect() as c:
-        ids = set(c.execute(select(S.entities.c.id).where(S.entities.c.key.like(f"%:{k}"))).scalars())
-        ids |= set(c.execute(select(S.doc_entities.c.entity_id).where(
-            func.lower(S.doc_entities.c.name) == name.lower())).scalars())
-        for eid, aliases in c.execute(select(S.doc_entities.c.entity_id, S.doc_entities.c.aliases).where(
-                S.doc_entities.c.aliases.like(f"%{name}%"))):
-            ids.add(eid)
-    return sorted(i for i in ids if i is not None)
-
-
 def search(store: Store, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0,
            any_term: bool = False) -> list[Hit]:
     """Sentences matching every word (or any word with any_term), best first."""
@@ -138,7 +125,7 @@ def search(store: Store, query: str, filters: Filters | None = None, limit: int 
             .select_from(src).where(match))
     conds = []
     if f.entity:
-        ids = entity_ids(store, f.entity)
+        ids = [e["id"] for e in find_entities(store, f.entity)]
         conds.append(exists().where(and_(S.doc_entities.c.doc_id == s.c.doc_id,
                                          S.doc_entities.c.entity_id.in_(ids or [-1]))))
     if f.entity_type:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, and_, create_engine, event, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hoptac import neardup
@@ -121,21 +121,20 @@ class Store:
             raise
 
     def _nearest(self, conn: Connection, sig) -> tuple[int | None, float | None]:
-        pairs = neardup.band_hashes(sig)
-        cands: set[int] = set()
-        for b, h in pairs:
-            cands.update(conn.execute(select(S.doc_bands.c.doc_id).where(
-                S.doc_bands.c.band == b, S.doc_bands.c.hash == h)).scalars())
+        """The stored article this one nearly duplicates (sharing an LSH band, then by estimated Jaccard)."""
+        b = S.doc_bands
+        bands = or_(*[and_(b.c.band == band, b.c.hash == h) for band, h in neardup.band_hashes(sig)])
+        rows = conn.execute(select(S.documents.c.id, S.documents.c.minhash, S.documents.c.duplicate_of)
+                            .where(S.documents.c.id.in_(select(b.c.doc_id).where(bands)))
+                            .order_by(S.documents.c.id)).all()
         best, best_sim = None, 0.0
-        for doc_id in sorted(cands):
-            row = conn.execute(select(S.documents.c.minhash, S.documents.c.duplicate_of)
-                               .where(S.documents.c.id == doc_id)).first()
-            if row is None or row[0] is None:
+        for doc_id, minhash, dup_of in rows:
+            if minhash is None:
                 continue
-            sim = neardup.similarity(sig, row[0])
+            sim = neardup.similarity(sig, minhash)
             if sim > best_sim:
-                best, best_sim = (row[1] or doc_id), sim
-        if best is not None and best_sim >= 0.8:
+                best, best_sim = (dup_of or doc_id), sim
+        if best is not None and best_sim >= neardup.THRESHOLD:
             return best, round(best_sim, 3)
         return None, None
 
