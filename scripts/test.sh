@@ -4,7 +4,8 @@
 # Idempotent set-up, then pytest:
 #   - .venv (Python 3.11+) with `pip install -e '.[test]'`, redone only when
 #     pyproject.toml changes (stamp: .venv/.hoptac-installed);
-#   - Debian packages postgresql and chromium, installed when missing and we are
+#   - Debian packages postgresql, chromium, a Java 17 runtime (Spark), pango and
+#     DejaVu fonts (WeasyPrint), installed when missing and we are
 #     root (otherwise a warning: PostgreSQL tests are then skipped, except in CI
 #     where the test suite itself fails without a server);
 #   - a throwaway PostgreSQL server (scripts/pg-server.sh) exported as
@@ -33,6 +34,10 @@ pg_server_installed() {
 }
 if [[ -n "$_need_pg_server" ]] && ! pg_server_installed; then APT_PACKAGES+=(postgresql); fi
 if ! command -v chromium >/dev/null 2>&1; then APT_PACKAGES+=(chromium); fi
+# Spark's JVM, and pango + a font with Vietnamese glyphs for WeasyPrint's PDFs.
+if ! command -v java >/dev/null 2>&1; then APT_PACKAGES+=(openjdk-17-jre-headless); fi
+if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+if ! fc-list 2>/dev/null | grep -qi dejavu; then APT_PACKAGES+=(fonts-dejavu-core); fi
 
 if (( ${#APT_PACKAGES[@]} )); then
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -1,31 +1,14 @@
 """The REST API served by a real uvicorn server, over HTTP, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import httpx
 import pytest
-import uvicorn
 
 from hoptac.api import create_app
 from hoptac.ingest import ingest
 from hoptac.store import Store
 from paths import SEEDS
-
-
-def serve(app) -> tuple[str, uvicorn.Server]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", server
+from server import serve
 
 
 @pytest.fixture

@@ -4,29 +4,30 @@ from __future__ import annotations
 import csv
 import hmac
 import io
-import json
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import and_, func, select
 
 from hoptac import __version__
 from hoptac.ask import ask as run_ask
 from hoptac.export import TABLES
-from hoptac.ingest import ingest as run_ingest
-from hoptac.kb import NotFound, find_entities, profile, timeline
+from hoptac.kb import NotFound, document, find_entities, profile, timeline
 from hoptac.llm import rephrase
 from hoptac.pipeline import Pipeline
 from hoptac.search import Filters, QueryError, search
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
+from hoptac.tracker import SORTS, TrackerFilters
+from hoptac.tracker import rows as tracker_rows
+from hoptac.web import mount
+from hoptac.uploads import MAX_UPLOAD_BYTES, Pasted, UploadRejected, check_count, check_size, ingest_uploads
 
-MAX_UPLOAD_BYTES = 20_000_000
-MAX_UPLOAD_FILES = 50
 MAX_LIMIT = 500
 
 
@@ -52,19 +53,39 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
     app = FastAPI(title="hoptac", version=__version__,
                   description="Knowledge base of Vietnamese news on technology cooperation; every fact cited.")
 
+    def is_api(req: Request) -> bool:
+        return req.url.path.startswith(("/api", "/openapi", "/docs", "/redoc"))
+
     @app.exception_handler(HTTPException)
-    async def http_error(_req: Request, exc: HTTPException) -> JSONResponse:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(req: Request, exc: HTTPException):
+        if not is_api(req):
+            return app.state.html_error(req, exc.status_code, str(exc.detail))
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(req: Request, exc: RequestValidationError):
+        msg = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
+        if not is_api(req):
+            return app.state.html_error(req, 400, msg)
+        return JSONResponse({"error": msg}, status_code=422)
 
     @app.exception_handler(QueryError)
     async def query_error(_req: Request, exc: QueryError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=400)
 
+    @app.exception_handler(UploadRejected)
+    async def rejected(_req: Request, exc: UploadRejected) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
     @app.exception_handler(NotFound)
     async def not_found(_req: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=404)
 
-    def may_write(authorization: str | None = Header(default=None)) -> None:
+    def may_write(request: Request, authorization: str | None = Header(default=None)) -> None:
+        origin = request.headers.get("origin")
+        if origin is not None and origin.split("://", 1)[-1] != request.headers.get("host"):
+            raise HTTPException(403, "writes from another site's pages are refused (Origin does not match)")
         if st.loopback and not st.token:
             return
         if not st.token:
@@ -104,28 +125,8 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
         return {"total": total, "items": [dict(r) for r in rows]}
 
     @app.get("/api/documents/{doc_id}")
-    def document(doc_id: int) -> dict[str, Any]:
-        d = S.documents
-        with st.store.engine.connect() as c:
-            row = c.execute(select(d.c.id, d.c.source, d.c.url, d.c.title, d.c.published, d.c.author, d.c.language,
-                                   d.c.text, d.c.removed, d.c.topics, d.c.duplicate_of)
-                            .where(d.c.id == doc_id)).mappings().first()
-            if row is None:
-                raise HTTPException(404, f"no document {doc_id}")
-            out = dict(row)
-            out["removed"] = json.loads(out["removed"] or "[]")
-            out["topics"] = json.loads(out["topics"] or "[]")
-            out["sentences"] = [dict(r) for r in c.execute(
-                select(S.sentences.c.idx, S.sentences.c.char_start, S.sentences.c.char_end, S.sentences.c.text)
-                .where(S.sentences.c.doc_id == doc_id).order_by(S.sentences.c.idx)).mappings()]
-            out["mentions"] = [dict(r) for r in c.execute(
-                select(S.mentions.c.sent_idx, S.mentions.c.char_start, S.mentions.c.char_end, S.mentions.c.text,
-                       S.mentions.c.type, S.mentions.c.entity_id)
-                .where(S.mentions.c.doc_id == doc_id).order_by(S.mentions.c.char_start)).mappings()]
-            for name, table in S.FACT_TABLES.items():
-                out[name] = [dict(r) for r in c.execute(select(table).where(table.c.doc_id == doc_id)
-                                                         .order_by(table.c.id)).mappings()]
-        return out
+    def document_api(doc_id: int) -> dict[str, Any]:
+        return document(st.store, doc_id)
 
     @app.get("/api/entities")
     def entities(q: str | None = None, type: str | None = None, limit: int = 50,
@@ -154,27 +155,16 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
         return {"items": timeline(st.store, entity, date_from, date_to, limit)}
 
     @app.get("/api/statements")
-    def statements(kind: str | None = None, speaker: int | None = None, addressee: int | None = None,
-                   topic: str | None = None, date_from: str | None = None, date_to: str | None = None,
-                   limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    def statements(kind: str | None = None, speaker: str | None = None, addressee: str | None = None,
+                   entity: str | None = None, topic: str | None = None, date_from: str | None = None,
+                   date_to: str | None = None, q: str | None = None, sort: str = "published",
+                   order: str = "desc", limit: int = 100, offset: int = 0) -> dict[str, Any]:
+        """The tracker's table: filters take entity ids or names (aliases too), as the page's do."""
         limit, offset = page(limit, offset)
-        t, d = S.statements, S.documents
-        q = select(t, d.c.source, d.c.title).join(d, d.c.id == t.c.doc_id)
-        conds = date_range(t.c.date, date_from, date_to)
-        if kind:
-            conds.append(t.c.kind == kind)
-        if speaker is not None:
-            conds.append(t.c.speaker_entity_id == speaker)
-        if addressee is not None:
-            conds.append(t.c.addressee_entity_id == addressee)
-        if topic:
-            conds.append(t.c.topics.like(f'%"{topic}"%'))
-        total, rows = counted_page(q, conds, [t.c.date, t.c.id], limit, offset)
-        items = []
-        for r in rows:
-            item = dict(r)
-            item["topics"] = json.loads(item["topics"] or "[]")
-            items.append(item)
+        if sort not in SORTS or order not in ("asc", "desc"):
+            raise HTTPException(400, f"sort is one of {', '.join(SORTS)}; order is asc or desc")
+        total, items = tracker_rows(st.store, TrackerFilters(kind, speaker, addressee, entity, topic, date_from,
+                                                             date_to, q), sort, order == "desc", limit, offset)
         return {"total": total, "items": items}
 
     @app.get("/api/figures")
@@ -206,38 +196,24 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
     @app.post("/api/ingest", dependencies=[Depends(may_write)])
     async def ingest_api(request: Request, files: list[UploadFile] = File(default=[])) -> dict[str, Any]:
         """Upload files (multipart) or post {"text": ..., "title": ..., "date": ..., "source": ...} as JSON."""
-        with tempfile.TemporaryDirectory(prefix="hoptac-upload-") as tmp:
-            paths: list[str] = []
-            names: dict[str, str] = {}
-            if files:
-                if len(files) > MAX_UPLOAD_FILES:
-                    raise HTTPException(413, f"at most {MAX_UPLOAD_FILES} files per upload")
-                for k, up in enumerate(files):
-                    data = await up.read(MAX_UPLOAD_BYTES + 1)
-                    if len(data) > MAX_UPLOAD_BYTES:
-                        raise HTTPException(413, f"{up.filename}: larger than {MAX_UPLOAD_BYTES // 1_000_000} MB")
-                    name = Path(up.filename or f"upload-{k}.txt").name or f"upload-{k}.txt"
-                    p = Path(tmp) / f"{k:03d}-{name}"
-                    p.write_bytes(data)
-                    paths.append(str(p))
-                    names[str(p)] = name
-            else:
-                try:
-                    body = await request.json()
-                except ValueError:
-                    raise HTTPException(400, "send files as multipart/form-data or JSON with a 'text' field")
-                if not isinstance(body, dict) or not str(body.get("text") or "").strip():
-                    raise HTTPException(400, "the JSON body needs a non-empty 'text'")
-                rec = {"text": str(body["text"]), "title": body.get("title"), "published": body.get("date"),
-                       "id": body.get("source") or body.get("url")}
-                p = Path(tmp) / "pasted.jsonl"
-                p.write_text(json.dumps({k: v for k, v in rec.items() if v}, ensure_ascii=False) + "\n",
-                             encoding="utf-8")
-                paths.append(str(p))
-            rep = run_ingest(paths, st.store, st.pipeline)
-        return {"stored": rep.stored, "duplicates": rep.duplicates, "unchanged": rep.unchanged,
-                "failed": [{"source": names.get(f.source, Path(f.source).name), "reason": f.reason}
-                           for f in rep.failed]}
+        pasted = None
+        got: list[tuple[str, bytes]] = []
+        if files:
+            check_count(len(files))
+            for up in files:
+                data = await up.read(MAX_UPLOAD_BYTES + 1)
+                check_size(up.filename or "upload", len(data))
+                got.append((up.filename or "", data))
+        else:
+            try:
+                body = await request.json()
+            except ValueError:
+                raise HTTPException(400, "send files as multipart/form-data or JSON with a 'text' field")
+            if not isinstance(body, dict) or not str(body.get("text") or "").strip():
+                raise HTTPException(400, "the JSON body needs a non-empty 'text'")
+            pasted = Pasted(str(body["text"]), body.get("title"), body.get("date"),
+                            body.get("source") or body.get("url"))
+        return await run_in_threadpool(ingest_uploads, st.store, st.pipeline, got, pasted)
 
     @app.get("/api/export/{table}.csv", response_class=PlainTextResponse)
     def export_csv(table: str) -> PlainTextResponse:
@@ -253,4 +229,5 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
         return PlainTextResponse(buf.getvalue(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{table}.csv"'})
 
+    mount(app, st)
     return app

@@ -50,8 +50,12 @@ MIN_COVERAGE = 0.45  # share of the question's keyword weight a sentence must ho
 
 @dataclass(slots=True)
 class Citation:
+    """A cited sentence: its article's source, text, and where it sits (for links to the article page)."""
+
     source: str
     text: str
+    doc_id: int | None = None
+    sentence: int | None = None
 
 
 @dataclass(slots=True)
@@ -66,7 +70,8 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {"q": self.q, "answer": self.answer, "kind": self.kind,
-                "citations": [{"source": c.source, "text": c.text} for c in self.citations]}
+                "citations": [{"source": c.source, "text": c.text, "doc_id": c.doc_id, "sentence": c.sentence}
+                              for c in self.citations]}
 
 
 def question_type(fq: str) -> str:
@@ -371,7 +376,7 @@ def _answer_statement(store, fq, cands):
     if not rows:
         return None
     answer = "; ".join(r.content for r in rows[:10])
-    cits = [Citation(r.source, r.text) for r in rows[:10]]
+    cits = [Citation(r.source, r.text, r.doc_id, r.sent_idx) for r in rows[:10]]
     return answer, cits
 
 
@@ -395,9 +400,9 @@ def ask(store: Store, question: str) -> Answer:
         got = _answer_who(store, fq, cands)
     if got:
         ans, h = got
-        return Answer(q, ans, [Citation(h.source, h.text)], kind)
+        return Answer(q, ans, [Citation(h.source, h.text, h.doc_id, h.sent_idx)], kind)
     if cands:
         h = cands[0][1]
         return Answer(q, f"Không tìm thấy câu trả lời trực tiếp; câu liên quan nhất: {h.text}",
-                      [Citation(h.source, h.text)], kind, False)
+                      [Citation(h.source, h.text, h.doc_id, h.sent_idx)], kind, False)
     return Answer(q, "Không biết: cơ sở tri thức chưa có thông tin về câu hỏi này.", [], kind, False)

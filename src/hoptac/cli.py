@@ -102,17 +102,22 @@ def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
         raise typer.Exit(1)
 
 
+FullOpt = Annotated[bool, typer.Option("--full", help="With --json: add the whole analysed article "
+                                         "(key \"article\"), which `hoptac load` stores.")]
+
+
 @app.command()
 def extract(paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON Lines.")] = False,
             show_removed: Annotated[bool, typer.Option("--show-removed", help="Also show what the cleaner removed.")] = False,
-            max_bytes: MaxBytes = 20_000_000) -> None:
+            full: FullOpt = False, max_bytes: MaxBytes = 20_000_000) -> None:
     """Extract facts from articles and print them, without touching any database."""
-    from hoptac.contract import removed_view, to_contract
-    from hoptac.ingest import extract as run_extract
+    from hoptac.contract import json_line, removed_view, to_contract
+    from hoptac.ingest import extract_hashed
     from hoptac.models import Skipped
+    from hoptac.serial import full_record
 
     failed = 0
-    for item in run_extract(paths, _pipeline(max_bytes)):
+    for item, raw_hash in extract_hashed(paths, _pipeline(max_bytes)):
         if isinstance(item, Skipped):
             _fail_line(item)
             failed += 1
@@ -120,12 +125,91 @@ def extract(paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="
         doc = to_contract(item)
         if show_removed:
             doc["removed"] = removed_view(item)
+        if full:
+            doc["article"] = full_record(item, raw_hash)
         if as_json:
-            sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(doc) + "\n")
             continue
         _print_doc(doc)
     sys.stdout.flush()
     if failed:
+        raise typer.Exit(1)
+
+
+@app.command("spark-extract")
+def spark_extract(inputs: Annotated[list[str], typer.Argument(
+                      metavar="INPUT", help="Files, folders or globs on any Hadoop file system (file:, hdfs:, s3a:).")],
+                  output: Annotated[str, typer.Argument(metavar="OUTPUT", help="New folder for the part files.")],
+                  fmt: Annotated[str, typer.Option("--format", help="jsonl (as extract --json prints) or parquet.")] = "jsonl",
+                  master: Annotated[Optional[str], typer.Option(help="Spark master: local[2], spark://host:7077, yarn... "
+                                                                     "(default local[*]).")] = None,
+                  partitions: Annotated[Optional[int], typer.Option(min=1, help="Partitions to analyse in "
+                                                                               "(default: as the input splits).")] = None,
+                  full: Annotated[bool, typer.Option("--full", help="Add the whole article, which `hoptac load` "
+                                                                    "stores.")] = False,
+                  max_bytes: MaxBytes = 20_000_000) -> None:
+    """Extract facts on Apache Spark; writes the lines `extract --json` prints, in input order."""
+    import importlib.util
+
+    from hoptac.spark_job import FORMATS, run
+    if importlib.util.find_spec("pyspark") is None:
+        err.print("hoptac: spark-extract needs pyspark: pip install 'hoptac[spark]' (and a Java 17 runtime)",
+                  markup=False)
+        raise typer.Exit(2)
+    if fmt not in FORMATS:
+        err.print(f"hoptac: unknown format {fmt}; use {' or '.join(FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    try:
+        rep = run(inputs, output, fmt, master, partitions, full, Options(max_bytes=max_bytes))
+    except FileExistsError as e:
+        err.print(f"hoptac: {e}", markup=False)
+        raise typer.Exit(2)
+    for source, reason in rep.failed:
+        err.print(f"hoptac: {source}: {reason}", markup=False, highlight=False)
+    err.print(rep.summary(output, fmt), markup=False, highlight=False)
+    if rep.failed:
+        raise typer.Exit(1)
+
+
+def _bar(label: str, show: bool) -> Progress:
+    """A progress bar like ingest's: count, rate, elapsed, ETA; hidden off a terminal."""
+    return Progress(SpinnerColumn(), TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=not show, transient=True)
+
+
+@app.command()
+def load(paths: Annotated[list[str], typer.Argument(help="Output of spark-extract --full (a folder of part files) "
+                                                         "or of extract --json --full (a .jsonl file).")],
+         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
+    """Store articles analysed by spark-extract --full, one transaction each (reruns add nothing)."""
+    from hoptac.ingest import StoreUnavailable
+    from hoptac.load import count_lines
+    from hoptac.load import load as run_load
+
+    store = _store()
+    show = not quiet and err.is_terminal
+    with _bar("load", show) as progress:
+        task = progress.add_task("load", total=count_lines(paths) if show else None, rate=0.0)
+
+        def on_item(where: str, status: str) -> None:
+            progress.advance(task)
+            t = progress.tasks[0]
+            progress.update(task, rate=(t.completed / t.elapsed) if t.elapsed else 0.0)
+
+        try:
+            rep = run_load(paths, store, on_item)
+        except StoreUnavailable as e:
+            err.print(f"hoptac: {e}; everything stored before is kept, rerun the same command to resume",
+                      markup=False)
+            raise typer.Exit(2)
+    for msg in rep.failed:
+        err.print(f"hoptac: {msg}", markup=False, highlight=False)
+    total = store.stats()["documents"]
+    err.print(f"stored {rep.stored}, duplicates {rep.duplicates}, unchanged {rep.unchanged}, "
+              f"failed {len(rep.failed)} in {rep.seconds:.1f}s; {total} documents in the store", highlight=False)
+    store.close()
+    if rep.failed:
         raise typer.Exit(1)
 
 
@@ -188,7 +272,7 @@ def export(out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1 by default).")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port.")] = 8000) -> None:
-    """Serve the REST API (/api/..., OpenAPI at /openapi.json, docs at /docs) over the store."""
+    """Serve the web app (Vietnamese/English pages) and the REST API (/api/..., docs at /docs) over the store."""
     import uvicorn
 
     from hoptac.api import create_app
@@ -200,8 +284,8 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1 by 
     store = _store()
     counts = store.stats()
     store.close()
-    err.print(f"hoptac store {state.db}: {counts['documents']} documents; REST API on http://{host}:{port}/api "
-              f"(docs: /docs). The web pages are not built yet.", markup=False, highlight=False)
+    err.print(f"hoptac store {state.db}: {counts['documents']} documents; web app on http://{host}:{port}/ "
+              f"(REST API under /api, docs at /docs)", markup=False, highlight=False)
     uvicorn.run(create_app(state.db, loopback=loopback), host=host, port=port, log_level="warning")
 
 
@@ -389,6 +473,43 @@ def timeline(entity: Annotated[Optional[str], typer.Option(help="Only events of 
         else:
             out.print(f"{r['date']:<10} {r['type']:<10} {', '.join(r['participants'])}"
                       f"{' @ ' + r['location'] if r['location'] else ''}", markup=False, highlight=False)
+
+
+@app.command()
+def report(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.")],
+           fmt: Annotated[str, typer.Option("--format", "-f", help="html, md or pdf.")] = "html",
+           out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write (default: stdout; "
+                                                            "a PDF needs --out).")] = None,
+           lang: Annotated[str, typer.Option(help="vi or en.")] = "vi") -> None:
+    """A printable briefing on one entity: profile, timeline, open requests, commitments, figures, all cited."""
+    from hoptac.report import briefing_html, briefing_md, briefing_pdf
+    if fmt not in ("html", "md", "pdf") or lang not in ("vi", "en"):
+        err.print("hoptac: --format is html, md or pdf and --lang is vi or en", markup=False)
+        raise typer.Exit(2)
+    if fmt == "pdf" and out_path is None:
+        err.print("hoptac: a PDF is binary: give --out FILE.pdf", markup=False)
+        raise typer.Exit(2)
+    store = _store()
+    eid = _one(store, entity)["id"]
+    if fmt == "pdf":
+        data: str | bytes = briefing_pdf(store, eid, lang)
+    elif fmt == "md":
+        data = briefing_md(store, eid, lang)
+    else:
+        data = briefing_html(store, eid, lang, standalone=True)
+    store.close()
+    if out_path is None:
+        sys.stdout.write(data)  # type: ignore[arg-type]
+        return
+    try:
+        if isinstance(data, bytes):
+            out_path.write_bytes(data)
+        else:
+            out_path.write_text(data, encoding="utf-8")
+    except OSError as e:
+        err.print(f"hoptac: {out_path}: cannot write: {e.strerror}", markup=False)
+        raise typer.Exit(2)
+    err.print(f"hoptac: wrote {out_path}", markup=False)
 
 
 if __name__ == "__main__":

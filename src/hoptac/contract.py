@@ -1,6 +1,7 @@
 """The JSON object `hoptac extract --json` prints for one article (../shared/eval/CONTRACT.md)."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hoptac.models import Article
@@ -39,3 +40,8 @@ def to_contract(a: Article) -> dict[str, Any]:
 def removed_view(a: Article) -> list[dict[str, str]]:
     """What the cleaner dropped and why, for --show-removed."""
     return [{"reason": r.reason, "text": r.text} for r in a.removed]
+
+
+def json_line(doc: dict[str, Any]) -> str:
+    """One contract object as `extract --json` and `spark-extract` print it, so their outputs compare equal."""
+    return json.dumps(doc, ensure_ascii=False)

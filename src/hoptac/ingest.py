@@ -18,8 +18,17 @@ from hoptac.store import Store
 
 def extract(paths: Iterable[str], pipeline: Pipeline) -> Iterator[Article | Skipped]:
     """Every input document as an analysed Article, or the reason it could not be read."""
+    for item, _ in extract_hashed(paths, pipeline):
+        yield item
+
+
+def extract_hashed(paths: Iterable[str], pipeline: Pipeline) -> Iterator[tuple[Article | Skipped, str]]:
+    """As extract, with each input's raw hash (what the store dedups inputs by; "" for a failure)."""
     for raw in read_inputs(paths, pipeline.opts):
-        yield raw if isinstance(raw, Skipped) else _analyse(pipeline, raw)
+        if isinstance(raw, Skipped):
+            yield raw, ""
+        else:
+            yield _analyse(pipeline, raw), raw.raw_hash
 
 
 @dataclass(slots=True)
@@ -40,7 +49,13 @@ class IngestReport:
 
 def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline,
            on_item: Callable[[str, str], None] | None = None, workers: int = 1) -> IngestReport:
-    """Read, analyse and store every input; failures are collected, never fatal to the batch.
+    """Read, analyse and store every file, folder or stdin named; see ingest_raw."""
+    return ingest_raw(read_inputs(paths, pipeline.opts), store, pipeline, on_item, workers)
+
+
+def ingest_raw(raws: Iterable[RawDoc | Skipped], store: Store, pipeline: Pipeline,
+               on_item: Callable[[str, str], None] | None = None, workers: int = 1) -> IngestReport:
+    """Analyse and store raw documents (from files or uploads); failures are collected, never fatal.
 
     With workers > 1, analysis runs in that many processes while this process
     alone writes to the store (one writer, one transaction per article). Inputs
@@ -67,7 +82,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline,
         record(item.source, saved.status)
 
     def todo() -> Iterator[RawDoc | Skipped]:
-        for raw in read_inputs(paths, pipeline.opts):
+        for raw in raws:
             if isinstance(raw, Skipped):
                 rep.failed.append(raw)
                 record(raw.source, "failed")

@@ -57,6 +57,31 @@ def resolve(store: Store, ref: str, typ: str | None = None) -> dict[str, Any]:
     return found[0]
 
 
+def document(store: Store, doc_id: int) -> dict[str, Any]:
+    """A stored article with its sentences, mentions and every fact, as the API and the article page show it."""
+    d = S.documents
+    with store.engine.connect() as c:
+        row = c.execute(select(d.c.id, d.c.source, d.c.url, d.c.title, d.c.published, d.c.author, d.c.language,
+                               d.c.text, d.c.removed, d.c.topics, d.c.duplicate_of, d.c.similarity)
+                        .where(d.c.id == doc_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no document {doc_id}")
+        out = dict(row)
+        out["removed"] = json.loads(out["removed"] or "[]")
+        out["topics"] = json.loads(out["topics"] or "[]")
+        out["sentences"] = [dict(r) for r in c.execute(
+            select(S.sentences.c.idx, S.sentences.c.char_start, S.sentences.c.char_end, S.sentences.c.text)
+            .where(S.sentences.c.doc_id == doc_id).order_by(S.sentences.c.idx)).mappings()]
+        out["mentions"] = [dict(r) for r in c.execute(
+            select(S.mentions.c.sent_idx, S.mentions.c.char_start, S.mentions.c.char_end, S.mentions.c.text,
+                   S.mentions.c.type, S.mentions.c.entity_id)
+            .where(S.mentions.c.doc_id == doc_id).order_by(S.mentions.c.char_start)).mappings()]
+        for name, table in S.FACT_TABLES.items():
+            out[name] = [dict(r) for r in c.execute(select(table).where(table.c.doc_id == doc_id)
+                                                     .order_by(table.c.id)).mappings()]
+    return out
+
+
 def profile(store: Store, entity_id: int) -> dict[str, Any]:
     """Who or what it is, its aliases, titles over time, events, statements, figures and related entities."""
     e, de, d = S.entities, S.doc_entities, S.documents
@@ -93,6 +118,7 @@ def profile(store: Store, entity_id: int) -> dict[str, Any]:
         def statements(col) -> list[dict[str, Any]]:
             rows = c.execute(select(st).where(col == entity_id)).all()
             out = [{"id": r.id, "kind": r.kind, "speaker": r.speaker, "addressee": r.addressee, "content": r.content,
+                    "speaker_entity_id": r.speaker_entity_id, "addressee_entity_id": r.addressee_entity_id,
                     "date": r.date, "topics": json.loads(r.topics or "[]"), "evidence": r.evidence,
                     "source": src.get(r.doc_id), **cited(r.doc_id, r.sent_idx)} for r in rows]
             return sorted(out, key=lambda x: (x["date"] or "9999", x["id"]))
@@ -115,18 +141,23 @@ def profile(store: Store, entity_id: int) -> dict[str, Any]:
 
 
 def timeline(store: Store, entity_id: int | None = None, date_from: str | None = None,
-             date_to: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
-    """Dated events in date order, for one entity or all."""
+             date_to: str | None = None, limit: int = 500, topic: str | None = None,
+             newest_first: bool = False) -> list[dict[str, Any]]:
+    """Dated events in date order, for one entity or all, optionally only from articles on a topic."""
     ev, ep, d = S.events, S.event_participants, S.documents
-    q = select(ev, d.c.source).join(d, d.c.id == ev.c.doc_id).where(ev.c.date.is_not(None))
+    q = select(ev, d.c.source, d.c.title).join(d, d.c.id == ev.c.doc_id).where(ev.c.date.is_not(None))
     if entity_id is not None:
         q = q.where(ev.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
+    if topic:
+        q = q.where(d.c.topics.like('%"' + topic.replace("%", "").replace('"', "") + '"%'))
     for cond in date_range(ev.c.date, date_from, date_to):
         q = q.where(cond)
+    order = [ev.c.date.desc(), ev.c.id.desc()] if newest_first else [ev.c.date, ev.c.id]
     with store.engine.connect() as c:
-        rows = c.execute(q.order_by(ev.c.date, ev.c.id).limit(limit)).all()
+        rows = c.execute(q.order_by(*order).limit(limit)).all()
     return [{"id": r.id, "date": r.date, "type": r.type, "location": r.location,
-             "participants": json.loads(r.participants or "[]"), "evidence": r.evidence, "source": r.source}
+             "participants": json.loads(r.participants or "[]"), "evidence": r.evidence, "source": r.source,
+             "title": r.title, "doc_id": r.doc_id, "sentence": r.sent_idx}
             for r in rows]
 
 

@@ -78,21 +78,32 @@ def read_inputs(paths: Iterable[str], opts: Options) -> Iterator[RawDoc | Skippe
 
 
 def _read_one(source: str, opts: Options) -> Iterator[RawDoc | Skipped]:
-    ext = Path(source).suffix.lower()
     if source == "-":
         data = sys.stdin.buffer.read(opts.max_bytes + 1)
     else:
-        size = os.path.getsize(source)
-        if size == 0:
-            raise Skipped(source, "empty file")
-        if ext in RECORD_EXT:
+        check_size(source, os.path.getsize(source), opts)
+        if Path(source).suffix.lower() in RECORD_EXT:
             yield from iter_records(source, opts)
             return
-        if size > opts.max_bytes:
-            raise Skipped(source, f"file too large ({size / 1e6:.1f} MB; the limit is "
-                                  f"{opts.max_bytes / 1e6:.0f} MB, set --max-bytes to raise it)")
         with open(source, "rb") as f:
             data = f.read(opts.max_bytes + 1)
+    yield from read_bytes(source, data, opts)
+
+
+def check_size(source: str, size: int, opts: Options) -> None:
+    """Refuse an empty or oversized file before reading it; shared with the Spark job's file listing."""
+    if size == 0:
+        raise Skipped(source, "empty file")
+    if Path(source).suffix.lower() not in RECORD_EXT and size > opts.max_bytes:
+        raise Skipped(source, f"file too large ({size / 1e6:.1f} MB; the limit is "
+                              f"{opts.max_bytes / 1e6:.0f} MB, set --max-bytes to raise it)")
+
+
+def read_bytes(source: str, data: bytes, opts: Options) -> Iterator[RawDoc | Skipped]:
+    """A whole input's bytes as documents; the local reader and the Spark job (binaryFiles) share it."""
+    if source != "-" and Path(source).suffix.lower() in RECORD_EXT:
+        yield from iter_records(source, opts, stream=io.BytesIO(data))
+        return
     if not data.strip():
         raise Skipped(source, "empty file")
     if len(data) > opts.max_bytes:
@@ -105,7 +116,7 @@ def _read_one(source: str, opts: Options) -> Iterator[RawDoc | Skipped]:
         raise Skipped(source, f"binary file ({what}), not text")
     text = decode_bytes(data, source)
     h = raw_hash(data)
-    if ext in HTML_EXT or _looks_like_html(text):
+    if Path(source).suffix.lower() in HTML_EXT or _looks_like_html(text):
         yield RawDoc(source, text, "html", raw_hash=h)
     else:
         yield RawDoc(source, text, "text", raw_hash=h)

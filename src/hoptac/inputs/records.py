@@ -71,21 +71,25 @@ def _iter_lines(first: bytes, f: IO[bytes], opts: Options) -> Iterator[bytes]:
 
 def _lines(path: str, lines, opts: Options) -> Iterator[RawDoc | Skipped]:
     for n, line in enumerate(lines, 1):
-        where = f"{path}:{n}"
-        if len(line) > opts.max_bytes:
-            yield Skipped(where, f"line too long (over {opts.max_bytes / 1e6:.0f} MB)")
-            continue
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line.decode("utf-8-sig"))
-        except UnicodeDecodeError as e:
-            yield Skipped(where, f"invalid UTF-8 at byte {e.start}")
-            continue
-        except json.JSONDecodeError as e:
-            yield Skipped(where, f"invalid JSON ({e.msg} at column {e.colno})")
-            continue
-        yield _record(path, where, rec, opts)
+        doc = record_from_line(path, n, line, opts)
+        if doc is not None:
+            yield doc
+
+
+def record_from_line(path: str, n: int, line: bytes, opts: Options) -> RawDoc | Skipped | None:
+    """Line n of a JSON Lines file as a document (None when blank); shared with the Spark job's reader."""
+    where = f"{path}:{n}"
+    if len(line) > opts.max_bytes:
+        return Skipped(where, f"line too long (over {opts.max_bytes / 1e6:.0f} MB)")
+    if not line.strip():
+        return None
+    try:
+        rec = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        return Skipped(where, f"invalid UTF-8 at byte {e.start}")
+    except json.JSONDecodeError as e:
+        return Skipped(where, f"invalid JSON ({e.msg} at column {e.colno})")
+    return _record(path, where, rec, opts)
 
 
 def _first(rec: dict[str, Any], keys: tuple[str, ...]) -> str | None:

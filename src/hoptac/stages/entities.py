@@ -68,7 +68,8 @@ def run(a: Article, res) -> None:
         elif m.how == "acronym-of":
             prev = [x for x in named if x.sent == m.sent and x.end <= m.start and x.entity >= 0]
             if prev:
-                m.entity = prev[-1].entity
+                # the outermost name ending nearest the parenthesis: "Cục ... Mỹ (FDA)" is the agency, not Mỹ
+                m.entity = max(prev, key=lambda x: (x.end, x.end - x.start)).entity
                 surfaces[m.entity].append(m.text)
                 groups.setdefault(f"ACR:{fold_key(m.text)}", m.entity)
                 continue

@@ -170,6 +170,18 @@ class Scanner:
             j -= 1
         return j
 
+    def _one_syllable_place_in_run(self, i: int, m: tuple[int, Entry]) -> bool:
+        """A one-syllable known place glued to an unknown capitalized syllable, with no punctuation between."""
+        t = self.t
+        if m[0] != 1 or m[1].type != "LOC":
+            return False
+        before = i > 0 and t[i - 1].cap and t[i - 1].alpha and not self.name_at(i - 1) and not self.title_at(i - 1) \
+            and not self._look(self.lex.org_heads, i - 1) and t[i - 1].end == t[i].start - 1
+        after = i + 1 < self.n and t[i + 1].cap and t[i + 1].alpha and not self.name_at(i + 1) \
+            and not self.title_at(i + 1) and not self._look(self.lex.org_heads, i + 1) \
+            and t[i + 1].start == t[i].end + 1 and not _surname_person(t, i, self.surnames) > i + 1
+        return bool(before or after)
+
     def scan(self) -> list[tuple[int, int, str, str, Entry | None]]:
         t, n, out = self.t, self.n, self.out
         i = 0
@@ -232,6 +244,8 @@ class Scanner:
                 i = j
                 continue
             m = self.name_at(i)
+            if m and self._one_syllable_place_in_run(i, m):
+                m = None  # "Mỹ Đình", "Phú Mỹ": a place name that merely contains a country's short name
             if m:
                 e = _surname_person(t, i, self.surnames) if m[0] == 1 else i
                 if e > i + 1 and m[1].type == "LOC":  # "Đức", "Hà" starting a person's name
@@ -263,7 +277,8 @@ class Scanner:
                 i = self.caps_word_end(i)
                 continue
             j = self.caps_word_end(i)
-            while j < n and t[j].cap and not self.title_at(j) and not self.name_at(j) \
+            while j < n and t[j].cap and not self.title_at(j) \
+                    and (not self.name_at(j) or self._one_syllable_place_in_run(j, self.name_at(j))) \
                     and not self._look(self.lex.org_heads, j):
                 j = self.caps_word_end(j)
             span = " ".join(x.low for x in t[i:j])

@@ -76,7 +76,9 @@ def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int 
         # walk left over a list ("A, B và C") to the word that governs it
         j = m
         while True:
-            prev = [x for x in cands if x.end <= j.start and _LIST_SEP.fullmatch(a.text[x.end:j.start])]
+            # a list joins names of one kind: "tại Hà Nội, Tập đoàn X cam kết" is a place, then the subject
+            prev = [x for x in cands if x.end <= j.start and _LIST_SEP.fullmatch(a.text[x.end:j.start])
+                    and a.entities[x.entity].type == a.entities[m.entity].type]
             if not prev:
                 break
             j = prev[-1]

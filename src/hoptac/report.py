@@ -1,0 +1,125 @@
+"""A printable briefing on one entity (HTML, Markdown, PDF): profile, timeline, open requests, commitments, figures."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import select
+
+from hoptac.kb import profile
+from hoptac.overview import open_requests
+from hoptac.store import Store
+from hoptac.store import schema as S
+
+MAX_ROWS = 40  # per section: a briefing is read before a meeting, not an export
+
+
+def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
+    """Nodes (the entity and its related ones) and weighted links: shared articles, also among the related."""
+    related = p["related"]
+    nodes = [{"id": p["id"], "name": p["name"], "type": p["type"], "center": True}] + \
+            [{"id": r["id"], "name": r["name"], "type": r["type"], "center": False} for r in related]
+    links = [{"source": 0, "target": i + 1, "weight": r["shared_documents"]} for i, r in enumerate(related)]
+    index = {r["id"]: i + 1 for i, r in enumerate(related)}
+    de = S.doc_entities
+    with store.engine.connect() as c:
+        docs = select(de.c.doc_id).where(de.c.entity_id == p["id"])
+        by_doc: dict[int, set[int]] = {}
+        for doc_id, eid in c.execute(select(de.c.doc_id, de.c.entity_id)
+                                     .where(de.c.doc_id.in_(docs), de.c.entity_id.in_(list(index) or [-1]))):
+            by_doc.setdefault(doc_id, set()).add(eid)
+    pairs: Counter[tuple[int, int]] = Counter()
+    for ids in by_doc.values():
+        pairs.update(combinations(sorted(ids), 2))
+    links += [{"source": index[a], "target": index[b], "weight": n} for (a, b), n in pairs.items() if n > 1]
+    return {"nodes": nodes, "links": links}
+
+
+def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
+    """What a briefing shows, every fact with a citation number into one list of sources."""
+    p = profile(store, entity_id)
+    received, made = p["statements_received"], p["statements_made"]
+    sections = {
+        "open": open_requests(received, made),
+        "requests_to": [s for s in received if s["kind"] == "request"],
+        "commitments": [s for s in made if s["kind"] in ("commitment", "agreement")],
+        "requests_made": [s for s in made if s["kind"] == "request"],
+    }
+    # Newest first, capped: the most recent facts are what a meeting turns on.
+    for k, v in sections.items():
+        sections[k] = sorted(v, key=lambda s: (s["date"] or "", s["id"]), reverse=True)[:MAX_ROWS]
+    events = sorted(p["events"], key=lambda e: (e["date"] or "", e["id"]), reverse=True)[:MAX_ROWS]
+    figures = sorted(p["figures"], key=lambda f: (f["date"] or "", f["text"]), reverse=True)[:MAX_ROWS]
+    cites: dict[tuple[int, int], int] = {}
+    sources: list[dict[str, Any]] = []
+    docs = _doc_info(store, {x["doc_id"] for x in [*events, *figures, *p["roles"], *sum(sections.values(), [])]})
+
+    def cite(x: dict[str, Any]) -> dict[str, Any]:
+        key = (x["doc_id"], x["sentence"])
+        if key not in cites:
+            cites[key] = len(sources) + 1
+            info = docs.get(x["doc_id"], {})
+            sources.append({"n": cites[key], "doc_id": x["doc_id"], "sentence": x["sentence"],
+                            "text": x.get("evidence") or _sentence(store, *key), "source": info.get("source"),
+                            "title": info.get("title"), "published": info.get("published"), "url": info.get("url")})
+        return {**x, "cite": cites[key]}
+
+    return {"entity": p, "generated": date.today().isoformat(),
+            "roles": [cite(r) for r in p["roles"]],
+            "events": [cite(e) for e in events],
+            "sections": {k: [cite(s) for s in v] for k, v in sections.items()},
+            "figures": [cite(f) for f in figures],
+            "counts": {"events": len(p["events"]), "figures": len(p["figures"]),
+                       **{k: len(v) for k, v in sections.items()}},
+            "sources": sources}
+
+
+def _doc_info(store: Store, ids: set[int]) -> dict[int, dict[str, Any]]:
+    d = S.documents
+    with store.engine.connect() as c:
+        return {r.id: dict(r._mapping) for r in c.execute(
+            select(d.c.id, d.c.source, d.c.title, d.c.published, d.c.url).where(d.c.id.in_(sorted(ids) or [-1])))}
+
+
+def _sentence(store: Store, doc_id: int, idx: int) -> str:
+    s = S.sentences
+    with store.engine.connect() as c:
+        return c.execute(select(s.c.text).where(s.c.doc_id == doc_id, s.c.idx == idx)).scalar() or ""
+
+
+def briefing_html(store: Store, entity_id: int, lang: str = "vi", standalone: bool = False) -> str:
+    """The briefing page; standalone inlines its stylesheet and uses absolute-free links (files, PDFs)."""
+    from hoptac.web import make_env, safe_url
+    from hoptac.web.charts import timeline_svg
+    from hoptac.web.i18n import labels, translator
+
+    data = briefing_data(store, entity_id)
+    lab = labels(lang)
+    css = None
+    if standalone:
+        from hoptac.web import HERE
+        css = (HERE / "static" / "briefing.css").read_text(encoding="utf-8")
+    return make_env().get_template("briefing.html").render(
+        t=translator(lang), lang=lang, labels=lab, d=data, css=css, standalone=standalone, safe_url=safe_url,
+        chart=timeline_svg(data["entity"]["events"], lab, width=900, link=not standalone))
+
+
+def briefing_md(store: Store, entity_id: int, lang: str = "vi") -> str:
+    """The same briefing as Markdown, for notes and e-mail."""
+    from hoptac.web import make_env
+    from hoptac.web.i18n import labels, translator
+
+    env = make_env()
+    env.autoescape = False  # Markdown, not HTML; cells are cleaned by the md filter instead
+    env.filters["md"] = lambda v: ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ").strip()
+    return env.get_template("briefing.md").render(t=translator(lang), labels=labels(lang),
+                                                  d=briefing_data(store, entity_id))
+
+
+def briefing_pdf(store: Store, entity_id: int, lang: str = "vi") -> bytes:
+    """The standalone HTML briefing printed to PDF by WeasyPrint (fonts from the system: DejaVu)."""
+    from weasyprint import HTML
+
+    return HTML(string=briefing_html(store, entity_id, lang, standalone=True)).write_pdf()

@@ -1,0 +1,101 @@
+"""The web pages: server-rendered Jinja2 over the same library functions as the CLI and the REST API."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from hoptac.web.i18n import DEFAULT, LANGS
+
+HERE = Path(__file__).parent
+
+# Article text is untrusted: no inline script, no plug-ins, no framing, nothing fetched from elsewhere.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _vendor_dir() -> str:
+    """D3 as shipped by the xstatic-d3 wheel: installed with the app, served locally, never from a CDN."""
+    import xstatic.pkg.d3 as d3
+
+    return d3.BASE_DIR
+
+
+def safe_url(url: str | None) -> str | None:
+    """An article's original address only when it is http(s): javascript: and data: links never reach a page."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to return to (no scheme, no //host): the language switch cannot redirect elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """The text escaped, with the given spans wrapped in <mark>."""
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        if a < pos or b > len(text):
+            continue
+        out.append(str(escape(text[pos:a])))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def make_env() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["safe_url"] = safe_url
+    env.globals["mark_spans"] = mark_spans
+    return env
+
+
+def lang_of(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or DEFAULT
+    return lang if lang in LANGS else DEFAULT
+
+
+def qs(params: dict, **changes) -> str:
+    """The current filters with some changed, as a query string (empty values dropped)."""
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def mount(app: FastAPI, settings) -> None:
+    """Add the pages, the static files and the security headers to the API's app."""
+    from hoptac.web import pages
+
+    app.mount("/static/vendor", StaticFiles(directory=_vendor_dir()), name="vendor")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        t0 = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.1f}"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.headers.get("content-type", "").startswith("text/html") and \
+                not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers["Content-Security-Policy"] = CSP
+            response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    pages.add_routes(app, settings, make_env())
