@@ -36,8 +36,9 @@ if [[ -n "$_need_pg_server" ]] && ! pg_server_installed; then APT_PACKAGES+=(pos
 if ! command -v chromium >/dev/null 2>&1; then APT_PACKAGES+=(chromium); fi
 # Spark's JVM, and pango + a font with Vietnamese glyphs for WeasyPrint's PDFs.
 if ! command -v java >/dev/null 2>&1; then APT_PACKAGES+=(openjdk-17-jre-headless); fi
-if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0); fi
-if ! fc-list 2>/dev/null | grep -qi dejavu; then APT_PACKAGES+=(fonts-dejavu-core); fi
+# (grep without -q reads all its input: an early exit would fail the pipe under pipefail)
+if ! ldconfig -p 2>/dev/null | grep 'libpangoft2-1.0.so' >/dev/null; then APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+if ! fc-list 2>/dev/null | grep -i dejavu >/dev/null; then APT_PACKAGES+=(fonts-dejavu-core); fi
 
 if (( ${#APT_PACKAGES[@]} )); then
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -98,6 +98,7 @@ def test_bad_files_each_get_a_reason(tmp_path):
     (tmp_path / "img.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (tmp_path / "broken.txt").write_bytes(BODY.encode() + b"\xff\xfe\xfa" + BODY.encode())
     (tmp_path / "big.txt").write_bytes(b"a" * 5000)
+    (tmp_path / "noise.txt").write_bytes(b"\x00\xff" * 200)  # decodes as UTF-16 to one run of "ÿ"
     items = {x.source.rsplit("/", 1)[-1]: x for x in read_all([tmp_path], max_bytes=4000)}
     assert all(isinstance(x, Skipped) for x in items.values())
     assert items["empty.txt"].reason == "empty file"
@@ -105,6 +106,7 @@ def test_bad_files_each_get_a_reason(tmp_path):
     assert "PNG" in items["img.txt"].reason
     assert "invalid UTF-8" in items["broken.txt"].reason
     assert "too large" in items["big.txt"].reason
+    assert "no readable words" in items["noise.txt"].reason
 
 
 def test_missing_path_and_empty_folder(tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,6 +18,8 @@ from .records import iter_records, looks_like_records
 
 
 HTML_EXT = {".html", ".htm", ".xhtml"}
+# A word: 1-25 letters between non-letters. Bytes that decode to one long run of letters (UTF-16 noise) have none.
+_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,25}(?![^\W\d_])")
 RECORD_EXT = {".jsonl", ".ndjson", ".json"}
 
 
@@ -115,6 +118,8 @@ def read_bytes(source: str, data: bytes, opts: Options) -> Iterator[RawDoc | Ski
     if what:
         raise Skipped(source, f"binary file ({what}), not text")
     text = decode_bytes(data, source)
+    if len(_WORD.findall(text, 0, 200_000)) < 3:
+        raise Skipped(source, "no readable words: not text in any known encoding")
     h = raw_hash(data)
     if Path(source).suffix.lower() in HTML_EXT or _looks_like_html(text):
         yield RawDoc(source, text, "html", raw_hash=h)

@@ -57,7 +57,8 @@ def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
 
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True,
+                      finalize=lambda v: "" if v is None else v)  # unknown shows as nothing, never "None"
     env.filters["safe_url"] = safe_url
     env.globals["mark_spans"] = mark_spans
     return env
