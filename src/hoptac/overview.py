@@ -1,6 +1,8 @@
 """What the home page and briefings summarise: counts, latest facts, most active partners, open requests."""
 from __future__ import annotations
 
+import json
+import threading
 from datetime import date
 from typing import Any
 
@@ -10,15 +12,25 @@ from hoptac.kb import timeline
 from hoptac.store import Store
 from hoptac.store import schema as S
 from hoptac.textnorm import fold
-from hoptac.tracker import TrackerFilters, rows
+
+
+RECENT_DOCS = 300  # the latest articles the home page's "latest" lists are drawn from
 
 
 def latest_statements(store: Store, kinds: tuple[str, ...] = ("request", "commitment"), limit: int = 10) -> list[dict]:
-    """Requests and commitments from the most recently published articles, newest first."""
-    out: list[dict] = []
-    for kind in kinds:
-        out += rows(store, TrackerFilters(kind=kind), "published", True, limit)[1]
-    return sorted(out, key=lambda r: (r["published"] or r["ingested_at"][:10], r["id"]), reverse=True)[:limit]
+    """Requests and commitments from the most recent articles (by publication, else ingestion), newest first."""
+    d, st = S.documents, S.statements
+    with store.engine.connect() as c:
+        recent = set(c.execute(select(d.c.id).where(d.c.published.is_not(None))
+                               .order_by(d.c.published.desc(), d.c.id.desc()).limit(RECENT_DOCS)).scalars())
+        recent |= set(c.execute(select(d.c.id).order_by(d.c.id.desc()).limit(RECENT_DOCS)).scalars())
+        q = (select(st, d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at)
+             .join(d, d.c.id == st.c.doc_id).where(st.c.doc_id.in_(sorted(recent)), st.c.kind.in_(kinds)))
+        found = [dict(r._mapping) for r in c.execute(q)]
+    for r in found:
+        r["topics"] = json.loads(r["topics"] or "[]")
+        r["sentence"] = r["sent_idx"]
+    return sorted(found, key=lambda r: (r["published"] or r["ingested_at"][:10], r["id"]), reverse=True)[:limit]
 
 
 def active_partners(store: Store, limit: int = 10) -> list[dict[str, Any]]:
@@ -40,13 +52,24 @@ def active_partners(store: Store, limit: int = 10) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in c.execute(q)]
 
 
+_CACHE: dict[str, tuple[tuple, dict[str, Any]]] = {}
+_LOCK = threading.Lock()
+
+
 def home(store: Store) -> dict[str, Any]:
-    """Everything the home page shows, in a handful of indexed queries."""
-    return {"stats": store.stats(),
+    """Everything the home page shows; the whole-archive counts are recomputed only when the store changes."""
+    version = store.version()
+    with _LOCK:
+        hit = _CACHE.get(store.url)
+    if hit is None or hit[0] != version:
+        # Counts and partners scan whole tables (linear in the archive): once per change, not per view.
+        hit = (version, {"stats": store.stats(), "partners": active_partners(store)})
+        with _LOCK:
+            _CACHE[store.url] = hit
+    return {**hit[1],
             # Events up to today: a date in the future is a plan or target, not news.
             "events": timeline(store, date_to=date.today().isoformat(), limit=10, newest_first=True),
-            "statements": latest_statements(store),
-            "partners": active_partners(store)}
+            "statements": latest_statements(store)}
 
 
 def _words(s: str) -> set[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hoptac.kb import profile
+from hoptac.kb import entity_doc_ids, profile
 from hoptac.overview import open_requests
 from hoptac.store import Store
 from hoptac.store import schema as S
@@ -25,10 +25,10 @@ def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
     index = {r["id"]: i + 1 for i, r in enumerate(related)}
     de = S.doc_entities
     with store.engine.connect() as c:
-        docs = select(de.c.doc_id).where(de.c.entity_id == p["id"])
+        docs = entity_doc_ids(c, p["id"], p.get("window"))
         by_doc: dict[int, set[int]] = {}
         for doc_id, eid in c.execute(select(de.c.doc_id, de.c.entity_id)
-                                     .where(de.c.doc_id.in_(docs), de.c.entity_id.in_(list(index) or [-1]))):
+                                     .where(de.c.doc_id.in_(docs or [-1]), de.c.entity_id.in_(list(index) or [-1]))):
             by_doc.setdefault(doc_id, set()).add(eid)
     pairs: Counter[tuple[int, int]] = Counter()
     for ids in by_doc.values():
@@ -39,7 +39,7 @@ def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
 
 def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
     """What a briefing shows, every fact with a citation number into one list of sources."""
-    p = profile(store, entity_id)
+    p = profile(store, entity_id, limit=500)
     received, made = p["statements_received"], p["statements_made"]
     sections = {
         "open": open_requests(received, made),
@@ -47,6 +47,7 @@ def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
         "commitments": [s for s in made if s["kind"] in ("commitment", "agreement")],
         "requests_made": [s for s in made if s["kind"] == "request"],
     }
+    counts = {k: len(v) for k, v in sections.items()}
     # Newest first, capped: the most recent facts are what a meeting turns on.
     for k, v in sections.items():
         sections[k] = sorted(v, key=lambda s: (s["date"] or "", s["id"]), reverse=True)[:MAX_ROWS]
@@ -71,8 +72,8 @@ def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
             "events": [cite(e) for e in events],
             "sections": {k: [cite(s) for s in v] for k, v in sections.items()},
             "figures": [cite(f) for f in figures],
-            "counts": {"events": len(p["events"]), "figures": len(p["figures"]),
-                       **{k: len(v) for k, v in sections.items()}},
+            "counts": {"events": p["totals"]["events"], "figures": p["totals"]["figures"],
+                       **counts},
             "sources": sources}
 
 

@@ -68,14 +68,15 @@ def _query(store: Store, f: TrackerFilters):
     return q.where(and_(*conds)) if conds else q
 
 
-def _order(sort: str, desc: bool) -> list:
+def _order(sort: str, desc: bool, dialect: str) -> list:
+    """Order by a column, unknown values last either way, written so an index on the column can serve it."""
     st, d = S.statements, S.documents
-    # An article without a publication date counts from the day it was ingested.
-    published = func.coalesce(d.c.published, func.substr(d.c.ingested_at, 1, 10))
-    col = {"published": published, "date": st.c.date, "kind": st.c.kind, "speaker": st.c.speaker,
-           "addressee": st.c.addressee, "topic": st.c.topics, "source": d.c.source}.get(sort, published)
-    # Unknown values sort last either way: null is not "earliest".
-    return [col.is_(None), col.desc() if desc else col.asc(), st.c.id.desc() if desc else st.c.id]
+    col = {"published": d.c.published, "date": st.c.date, "kind": st.c.kind, "speaker": st.c.speaker,
+           "addressee": st.c.addressee, "topic": st.c.topics, "source": d.c.source}.get(sort, d.c.published)
+    tie = st.c.id.desc() if desc else st.c.id
+    if desc:  # SQLite sorts NULL first ascending, so last descending; PostgreSQL needs telling
+        return [col.desc().nulls_last() if dialect == "postgresql" else col.desc(), tie]
+    return [col.asc(), tie] if dialect == "postgresql" else [col.is_(None), col.asc(), tie]
 
 
 def _item(r) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def rows(store: Store, f: TrackerFilters, sort: str = "published", desc: bool = 
     q = _query(store, f)
     with store.engine.connect() as c:
         total = c.execute(select(func.count()).select_from(q.subquery())).scalar_one()
-        page = c.execute(q.order_by(*_order(sort, desc)).limit(limit).offset(offset)).all()
+        page = c.execute(q.order_by(*_order(sort, desc, store.engine.dialect.name)).limit(limit).offset(offset)).all()
     return total, [_item(r) for r in page]
 
 

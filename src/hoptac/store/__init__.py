@@ -218,6 +218,14 @@ class Store:
                 {"doc_id": doc_id, "sent_idx": d.sent, "char_start": d.start, "char_end": d.end, "text": d.text,
                  "value": d.value} for d in a.dates])
 
+    def version(self) -> tuple:
+        """Changes whenever an article is stored or an entity corrected: a key for caches of summaries."""
+        with self.engine.connect() as conn:
+            docs = conn.execute(select(func.max(S.documents.c.id), func.count(S.documents.c.id))).one()
+            fixes = conn.execute(select(func.count(), func.max(S.entity_overrides.c.made_at))
+                                 .select_from(S.entity_overrides)).one()
+        return (*docs, *fixes)
+
     def stats(self) -> dict[str, int]:
         """Counts of documents and of every kind of fact."""
         out: dict[str, int] = {}

@@ -27,6 +27,7 @@ from hoptac.web.highlight import marks_for, render
 from hoptac.web.i18n import ENTITY_TYPES, LANGS, labels, strings, topics, translator
 
 PAGE = 50
+ENTITY_ROWS = 200  # latest facts per table on an entity page; the tracker has them all
 
 
 def _int(v: str | None, default: int = 1) -> int:
@@ -119,7 +120,7 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
     @app.get("/entity/{entity_id}", response_class=HTMLResponse)
     def entity_page(request: Request, entity_id: int):
         try:
-            p = profile(store, entity_id)
+            p = profile(store, entity_id, limit=ENTITY_ROWS)
         except NotFound as e:
             return error(request, 404, str(e))
         lang = lang_of(request)
