@@ -114,6 +114,10 @@ def test_tracker_filters_sorts_and_exports(web):
     asc = web.get("/tracker", params={"sort": "date", "order": "asc"}).text
     dates = re.findall(r'<td class="date" data-label="Ngày">([\d-]+)</td>', asc)
     assert dates == sorted(dates) and dates
+    words = web.get("/tracker", params={"q": "tri tue nhan tao", "kind": "request"}).text
+    found = int(re.search(r"<b>([\d,]+)</b> kết quả", words).group(1))
+    assert 0 < found < n + 50 and words.count("<mark") == 0 and "k-commitment" not in words
+    assert web.get("/tracker", params={"q": "?!"}).status_code == 400
     out = web.get("/tracker.csv", params={"kind": "request", "addressee": "NVIDIA"})
     assert out.status_code == 200 and out.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(out.text.lstrip("\ufeff"))))

@@ -39,7 +39,7 @@ def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
 
 def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
     """What a briefing shows, every fact with a citation number into one list of sources."""
-    p = profile(store, entity_id, limit=500)
+    p = profile(store, entity_id, limit=200)
     received, made = p["statements_received"], p["statements_made"]
     sections = {
         "open": open_requests(received, made),

@@ -103,26 +103,34 @@ def _tsquery(q: Query, any_term: bool) -> str:
     return (" | " if any_term else " & ").join(parts)
 
 
+def _engine_match(store: Store, q: Query, any_term: bool):
+    """The full-text index of this engine: what to select from, the match condition and the score."""
+    s = S.sentences
+    if store.is_sqlite:
+        fts = table("sentence_fts", column("rowid"))
+        fts_col = literal_column("sentence_fts")
+        match = fts_col.op("MATCH")(bindparam("m", _fts5(q, any_term)))
+        return fts.join(s, s.c.id == fts.c.rowid), match, (-func.bm25(fts_col)).label("score")
+    tsq = func.to_tsquery("simple", bindparam("tq", _tsquery(q, any_term)))
+    vec = func.to_tsvector("simple", func.coalesce(s.c.folded, ""))
+    return s, vec.op("@@")(tsq), func.ts_rank_cd(vec, tsq).label("score")
+
+
+def matching_sentences(store: Store, query: str):
+    """(doc_id, idx) of the sentences holding every word of the query, through the full-text index."""
+    src, match, _ = _engine_match(store, parse_query(query), False)
+    return select(S.sentences.c.doc_id, S.sentences.c.idx).select_from(src).where(match)
+
+
 def search(store: Store, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0,
            any_term: bool = False) -> list[Hit]:
     """Sentences matching every word (or any word with any_term), best first."""
     q = parse_query(query)
     f = filters or Filters()
     s, d = S.sentences, S.documents
-    if store.is_sqlite:
-        fts = table("sentence_fts", column("rowid"))
-        fts_col = literal_column("sentence_fts")
-        match = fts_col.op("MATCH")(bindparam("m", _fts5(q, any_term)))
-        score = (-func.bm25(fts_col)).label("score")
-        src = fts.join(s, s.c.id == fts.c.rowid).join(d, d.c.id == s.c.doc_id)
-    else:
-        tsq = func.to_tsquery("simple", bindparam("tq", _tsquery(q, any_term)))
-        vec = func.to_tsvector("simple", func.coalesce(s.c.folded, ""))
-        match = vec.op("@@")(tsq)
-        score = func.ts_rank_cd(vec, tsq).label("score")
-        src = s.join(d, d.c.id == s.c.doc_id)
+    src, match, score = _engine_match(store, q, any_term)
     stmt = (select(s.c.doc_id, d.c.source, d.c.title, d.c.published, s.c.idx, s.c.text, score)
-            .select_from(src).where(match))
+            .select_from(src.join(d, d.c.id == s.c.doc_id)).where(match))
     conds = []
     if f.entity:
         ids = [e["id"] for e in find_entities(store, f.entity)]

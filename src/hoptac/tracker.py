@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, func, or_, select, tuple_
 
 from hoptac.kb import find_entities
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
-from hoptac.textnorm import fold
+from hoptac.search import matching_sentences
 
 KINDS = ("request", "commitment", "intent", "agreement")
 SORTS = ("published", "date", "kind", "speaker", "addressee", "topic", "source")
@@ -45,9 +44,9 @@ def _entity_ids(store: Store, ref: str | int | None) -> list[int] | None:
     return [e["id"] for e in find_entities(store, str(ref))] or [-1]
 
 
-def _query(store: Store, f: TrackerFilters):
-    st, d = S.statements, S.documents
-    q = select(st, d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at).join(d, d.c.id == st.c.doc_id)
+def _conditions(store: Store, f: TrackerFilters) -> list:
+    """The filters as conditions on the statements table alone."""
+    st = S.statements
     conds = date_range(st.c.date, f.date_from, f.date_to)
     if f.kind:
         conds.append(st.c.kind == f.kind)
@@ -60,12 +59,10 @@ def _query(store: Store, f: TrackerFilters):
         conds.append(or_(st.c.speaker_entity_id.in_(ids), st.c.addressee_entity_id.in_(ids)))
     if f.topic:
         conds.append(st.c.topics.like('%"' + f.topic.replace("%", "").replace('"', "") + '"%'))
-    words = [w.replace("%", "").replace("_", "") for w in fold(f.text or "").split()[:8]]
-    if any(words):
-        sent = aliased(S.sentences)
-        conds.append(select(sent.c.id).where(sent.c.doc_id == st.c.doc_id, sent.c.idx == st.c.sent_idx,
-                                             *[sent.c.folded.like(f"%{w}%") for w in words if w]).exists())
-    return q.where(and_(*conds)) if conds else q
+    if f.text and f.text.strip():
+        # through the full-text index (accent-insensitive, every word), not a scan of every sentence
+        conds.append(tuple_(st.c.doc_id, st.c.sent_idx).in_(matching_sentences(store, f.text)))
+    return conds
 
 
 def _order(sort: str, desc: bool, dialect: str) -> list:
@@ -89,9 +86,14 @@ def _item(r) -> dict[str, Any]:
 def rows(store: Store, f: TrackerFilters, sort: str = "published", desc: bool = True, limit: int = 100,
          offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
     """Total matches and one page of statements, with their article's source and title."""
-    q = _query(store, f)
+    st, d = S.statements, S.documents
+    conds = _conditions(store, f)
+    q = select(st, d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at).join(d, d.c.id == st.c.doc_id)
+    counted = select(func.count()).select_from(st)  # statements alone: every filter is on their columns
+    if conds:
+        q, counted = q.where(and_(*conds)), counted.where(and_(*conds))
     with store.engine.connect() as c:
-        total = c.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+        total = c.execute(counted).scalar_one()
         page = c.execute(q.order_by(*_order(sort, desc, store.engine.dialect.name)).limit(limit).offset(offset)).all()
     return total, [_item(r) for r in page]
 

@@ -17,7 +17,7 @@ from hoptac.llm import rephrase
 from hoptac.overview import home as home_data
 from hoptac.overview import open_requests
 from hoptac.report import briefing_html, related_graph
-from hoptac.search import Filters, QueryError, search
+from hoptac.search import Filters, QueryError, parse_query, search
 from hoptac.store import schema as S
 from hoptac.tracker import KINDS, SORTS, TrackerFilters, iter_rows, rows, to_csv
 from hoptac.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, Pasted, UploadRejected, check_count, ingest_uploads
@@ -27,6 +27,7 @@ from hoptac.web.highlight import marks_for, render
 from hoptac.web.i18n import ENTITY_TYPES, LANGS, labels, strings, topics, translator
 
 PAGE = 50
+TIMELINE_EVENTS = 500  # the latest events matching the filters; narrow by entity, topic or dates for older ones
 ENTITY_ROWS = 200  # latest facts per table on an entity page; the tracker has them all
 
 
@@ -156,14 +157,20 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
     def tracker_page(request: Request, page_no: str = ""):
         params = tracker_params(request)
         n = _int(page_no)
-        total, items = rows(store, tracker_filters(params), params["sort"], params["order"] == "desc", PAGE,
-                            (n - 1) * PAGE)
+        try:
+            total, items = rows(store, tracker_filters(params), params["sort"], params["order"] == "desc", PAGE,
+                                (n - 1) * PAGE)
+        except QueryError as e:
+            return page(request, "tracker.html", 400, params=params, items=[], total=0, page_no=1, size=PAGE,
+                        message=str(e), nav="tracker")
         return page(request, "tracker.html", params=params, items=items, total=total, page_no=n, size=PAGE,
-                    nav="tracker")
+                    message=None, nav="tracker")
 
     @app.get("/tracker.csv")
     def tracker_csv(request: Request) -> StreamingResponse:
         params = tracker_params(request)
+        if params["q"]:
+            parse_query(params["q"])  # a query with no words fails here (400), not mid-download
         items = iter_rows(store, tracker_filters(params), params["sort"], params["order"] == "desc")
         return StreamingResponse(to_csv(items), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="hoptac-tracker.csv"'})
@@ -177,9 +184,11 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
             if found:
                 chosen = found[0]["id"]
         if not entity.strip() or chosen is not None:
-            events = timeline(store, chosen, date_from or None, date_to or None, 1000, topic or None)
+            events = timeline(store, chosen, date_from or None, date_to or None, TIMELINE_EVENTS, topic or None,
+                              newest_first=True)
         lang = lang_of(request)
         return page(request, "timeline.html", params=params, events=events, chart=timeline_svg(events, labels(lang)),
+                    limit=TIMELINE_EVENTS,
                     unknown_entity=bool(entity.strip()) and chosen is None, nav="timeline")
 
     @app.get("/article/{doc_id}", response_class=HTMLResponse)
