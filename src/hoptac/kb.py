@@ -34,12 +34,16 @@ def find_entities(store: Store, ref: str, typ: str | None = None) -> list[dict[s
             entry = Lexicons.load().names.get(lex_key(ref))
             if entry is not None:  # a known alias ("Bộ KH&ĐT") names its canonical entity
                 keys.add(fold_key(entry.canonical))
-            ids = set(c.execute(select(e.c.id).where(or_(*[e.c.key.like(f"%:{x}") for x in keys]))).scalars())
-            for eid, name, aliases in c.execute(select(de.c.entity_id, de.c.name, de.c.aliases)
-                                                .where(or_(de.c.name.like(f"%{ref}%"), de.c.aliases.like(f"%{ref}%")))):
-                names = [name] + (json.loads(aliases) if aliases else [])
-                if any(fold_key(n) == k for n in names):
-                    ids.add(eid)
+            types = ("PER", "ORG", "LOC", "MISC")
+            ids = set(c.execute(select(e.c.id).where(e.c.type.in_(types), e.c.key.in_(
+                [f"{t}:{x}" for t in types for x in keys]))).scalars())  # the (type, key) index
+            if not ids:  # only then scan the surface forms articles used (linear in the archive)
+                for eid, name, aliases in c.execute(
+                        select(de.c.entity_id, de.c.name, de.c.aliases)
+                        .where(or_(de.c.name.like(f"%{ref}%"), de.c.aliases.like(f"%{ref}%")))):
+                    names = [name] + (json.loads(aliases) if aliases else [])
+                    if any(fold_key(n) == k for n in names):
+                        ids.add(eid)
             rows = c.execute(select(e.c.id, e.c.name, e.c.type).where(e.c.id.in_(sorted(i for i in ids if i)))).all()
         if typ:
             rows = [r for r in rows if r.type == typ.upper()]
