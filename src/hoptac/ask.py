@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from hoptac.lexicon import Lexicons, lex_key
-from hoptac.search import Hit, QueryError, search
+from hoptac.search import Hit, QueryError, count_matches, search
 from hoptac.store import Store
 from hoptac.store import schema as S
 from hoptac.textnorm import fold, key
@@ -105,7 +105,7 @@ def _idf(store: Store, words: list[str]) -> dict[str, float]:
         n = c.execute(select(S.sentences.c.id).order_by(S.sentences.c.id.desc()).limit(1)).scalar() or 1
     for w in words:
         try:
-            df = len(search(store, w, limit=200))
+            df = count_matches(store, w, 200)
         except QueryError:
             df = 0
         out[w] = math.log(1 + n / (1 + df))
@@ -269,29 +269,38 @@ def _answer_who_is(store, fq, cands):
     if not m:
         return None
     want = m.group(1)
+    wk = key(want)
+    wt = set(wk.split())
     r = S.roles
     with store.engine.connect() as c:
+        # distinct titles at organizations first (few), then the roles holding the best-matching ones
+        pairs = []
+        for title, org in c.execute(select(r.c.title, r.c.organization).distinct()):
+            role = key(" ".join(x for x in (title, org) if x))
+            if not role or not key(title) or f" {key(title)} " not in f" {wk} ":
+                continue
+            rt = set(role.split())
+            overlap = len(rt & wt) / max(1, len(rt | wt))
+            if overlap > 0.5:
+                pairs.append((overlap, title, org))
+        if not pairs:
+            return None
+        top = max(p[0] for p in pairs)
+        best_pairs = [(t, o) for ov, t, o in pairs if ov == top]
+        conds = [and_(r.c.title == t, r.c.organization == o if o is not None else r.c.organization.is_(None))
+                 for t, o in best_pairs]
         rows = c.execute(select(r.c.person, r.c.title, r.c.organization, r.c.doc_id, r.c.sent_idx, r.c.as_of,
                                 S.documents.c.source, S.sentences.c.text)
                          .select_from(r.join(S.documents, S.documents.c.id == r.c.doc_id)
                                       .join(S.sentences, and_(S.sentences.c.doc_id == r.c.doc_id,
-                                                              S.sentences.c.idx == r.c.sent_idx)))).all()
-    best = None
-    for row in rows:
-        role = key(" ".join(x for x in (row.title, row.organization) if x))
-        if not role:
-            continue
-        rt, wt = set(role.split()), set(key(want).split())
-        overlap = len(rt & wt) / max(1, len(rt | wt))
-        if key(row.title) and f" {key(row.title)} " in f" {key(want)} " and overlap > 0.5:
-            cand = (overlap, row.as_of or "", row)
-            if best is None or cand[:2] > best[:2]:
-                best = cand
-    if best:
-        row = best[2]
-        h = Hit(row.doc_id, row.source, None, None, row.sent_idx, row.text, 1.0)
-        return row.person, h
-    return None
+                                                              S.sentences.c.idx == r.c.sent_idx)))
+                         .where(or_(*conds))).all()
+    if not rows:
+        return None
+    # the latest dated role wins (a title changes hands); the first stored among equals
+    row = max(enumerate(rows), key=lambda x: (x[1].as_of or "", -x[0]))[1]
+    h = Hit(row.doc_id, row.source, None, None, row.sent_idx, row.text, 1.0)
+    return row.person, h
 
 
 def _answer_who(store, fq, cands):
@@ -362,17 +371,18 @@ def _answer_statement(store, fq, cands):
         "intent" if re.search(r"\b(mong muon)\b", fq) else \
         "agreement" if re.search(r"\b(thong nhat|dong y)\b", fq) else "request"
     st = S.statements
-    rows = []
     with store.engine.connect() as c:
-        for r in c.execute(select(st.c.content, st.c.speaker, st.c.addressee, st.c.doc_id, st.c.sent_idx,
-                                  st.c.date, S.documents.c.source, S.sentences.c.text)
-                           .select_from(st.join(S.documents, S.documents.c.id == st.c.doc_id)
-                                        .join(S.sentences, and_(S.sentences.c.doc_id == st.c.doc_id,
-                                                                S.sentences.c.idx == st.c.sent_idx)))
-                           .where(st.c.kind == kind).order_by(st.c.date, st.c.doc_id, st.c.id)).all():
-            named = [n for n in (r.speaker, r.addressee) if n and _in_question(n, fq)]
-            if named:
-                rows.append(r)
+        # the distinct speakers and addressees first (thousands, not every statement), then their statements
+        names = set(c.execute(select(st.c.speaker).where(st.c.kind == kind).distinct()).scalars())
+        names |= set(c.execute(select(st.c.addressee).where(st.c.kind == kind).distinct()).scalars())
+        named = sorted(n for n in names if n and _in_question(n, fq))
+        rows = c.execute(select(st.c.content, st.c.speaker, st.c.addressee, st.c.doc_id, st.c.sent_idx,
+                                st.c.date, S.documents.c.source, S.sentences.c.text)
+                         .select_from(st.join(S.documents, S.documents.c.id == st.c.doc_id)
+                                      .join(S.sentences, and_(S.sentences.c.doc_id == st.c.doc_id,
+                                                              S.sentences.c.idx == st.c.sent_idx)))
+                         .where(st.c.kind == kind, or_(st.c.speaker.in_(named), st.c.addressee.in_(named)))
+                         .order_by(st.c.date, st.c.doc_id, st.c.id)).all() if named else []
     if not rows:
         return None
     answer = "; ".join(r.content for r in rows[:10])

@@ -122,6 +122,14 @@ def matching_sentences(store: Store, query: str):
     return select(S.sentences.c.doc_id, S.sentences.c.idx).select_from(src).where(match)
 
 
+def count_matches(store: Store, query: str, cap: int) -> int:
+    """How many sentences hold every word of the query, counted up to cap (no ranking: cheap on any archive)."""
+    src, match, _ = _engine_match(store, parse_query(query), False)
+    first = select(S.sentences.c.id).select_from(src).where(match).limit(cap).subquery()
+    with store.engine.connect() as c:
+        return c.execute(select(func.count()).select_from(first)).scalar_one()
+
+
 def search(store: Store, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0,
            any_term: bool = False) -> list[Hit]:
     """Sentences matching every word (or any word with any_term), best first."""
