@@ -1,4 +1,4 @@
-"""Soak run: ingest the bench corpus 3 times with 2 workers while 4 clients query the API on loopback.
+"""Soak run: ingest the bench corpus 3 times with 2 workers while 4 clients query the API and pages on loopback.
 
     .venv/bin/python benchmarks/soak.py [--db sqlite:////tmp/soak.db] [--passes 3] [--clients 4]
 
@@ -41,7 +41,7 @@ def client(base: str, stop: threading.Event, deadline: float, out: dict, seed: i
     rng = random.Random(seed)
     with httpx.Client(base_url=base, timeout=30) as c:
         while not stop.is_set() and time.time() < deadline:
-            kind = rng.randrange(5)
+            kind = rng.randrange(9)
             if kind == 0:
                 path, params = "/api/stats", {}
             elif kind == 1:
@@ -50,8 +50,16 @@ def client(base: str, stop: threading.Event, deadline: float, out: dict, seed: i
                 path, params = "/api/ask", {"q": rng.choice(QUESTIONS)}
             elif kind == 3:
                 path, params = "/api/entities", {"limit": 20}
-            else:
+            elif kind == 4:
                 path, params = "/api/statements", {"kind": "request", "limit": 20}
+            elif kind == 5:  # the web pages too: home, tracker, timeline, an entity
+                path, params = "/", {}
+            elif kind == 6:
+                path, params = "/tracker", {"kind": rng.choice(["request", "commitment", ""])}
+            elif kind == 7:
+                path, params = "/timeline", {}
+            else:
+                path, params = "/entities", {"q": rng.choice(["Việt Nam", "Hà Nội", "Bộ Y tế", "Mỹ"])}
             t0 = time.perf_counter()
             try:
                 r = c.get(path, params=params)
