@@ -239,3 +239,27 @@ def test_unit_words_inside_longer_words_and_purpose_clauses(pipeline):
     got = {(f.value, f.unit) for f in a.figures}
     assert (5, "VND") not in got and (45000, "phiếu") in got and (2.5, "hải lý/giờ") in got
     assert a.statements == []
+
+
+def test_a_target_year_is_not_when_a_statement_was_made(pipeline):
+    a = extract(pipeline, "Ngày 18/3, Thủ tướng Phạm Minh Chính kêu gọi các doanh nghiệp xây dựng đất nước "
+                          "hùng cường năm 2045.")
+    (s,) = a.statements
+    assert s.kind == "request" and s.date == "2025-03-18"
+    b = extract(pipeline, "Bộ trưởng Nguyễn Mạnh Hùng mong muốn Việt Nam làm chủ công nghệ bán dẫn năm 2030.")
+    assert b.statements[0].date == "2025-03-20"  # the publication date, not the target year
+
+
+def test_speaker_is_the_subject_after_a_place_phrase(pipeline):
+    a = extract(pipeline, "Sáng 12/3, tại Hà Nội, Tập đoàn Zorvex cam kết đầu tư 300 triệu USD vào Việt Nam.")
+    (s,) = a.statements
+    assert a.entities[s.speaker].name == "Tập đoàn Zorvex"
+
+
+def test_a_country_inside_a_place_name_is_not_the_country(pipeline):
+    a = extract(pipeline, "Công an thị xã Phú Mỹ làm việc tại chung cư ở Mỹ Đình 2. Cục Quản lý Thực phẩm và "
+                          "Dược phẩm Mỹ (FDA) cấp phép vắc xin.")
+    names = {e.name: e for e in a.entities}
+    assert "Phú Mỹ" in names and "Mỹ Đình" in names
+    assert "FDA" in names["Cục Quản lý Thực phẩm và Dược phẩm Mỹ"].aliases
+    assert "FDA" not in names.get("Hoa Kỳ", names["Phú Mỹ"]).aliases

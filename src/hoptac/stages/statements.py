@@ -138,7 +138,9 @@ def run(a: Article, res) -> None:
     item_para = -1
     last_request: Statement | None = None
     for si, s in enumerate(a.sentences):
-        date = next((d.value for d in a.dates if d.sent == si and d.value and d.kind != "deadline"), a.published)
+        # when it was said: a date of the sentence, but not a deadline nor one after publication (a target year)
+        date = next((d.value for d in a.dates if d.sent == si and d.value and d.kind != "deadline"
+                     and not (a.published and d.value > a.published[:len(d.value)])), a.published)
         first_in_para = si == 0 or paras[si] != paras[si - 1]
         if intro is not None and first_in_para:
             m = ITEM.match(s.text)
