@@ -59,6 +59,22 @@ def _fail_line(s) -> None:
     err.print(f"hoptac: {s.source}: {s.reason}", markup=False, highlight=False)
 
 
+def _bar(label: str, show: bool) -> Progress:
+    """A progress bar like ingest's: count, rate, elapsed, ETA; hidden off a terminal."""
+    return Progress(SpinnerColumn(), TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=not show, transient=True)
+
+
+def _counter(progress: Progress, task):
+    """on_item for ingest and load: advance the bar and show articles per second."""
+    def on_item(_source: str, _status: str) -> None:
+        progress.advance(task)
+        t = progress.tasks[0]
+        progress.update(task, rate=(t.completed / t.elapsed) if t.elapsed else 0.0)
+    return on_item
+
+
 @app.command()
 def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
            workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64,
@@ -73,18 +89,9 @@ def ingest(paths: Paths, max_bytes: MaxBytes = 20_000_000,
     from hoptac.inputs import count_inputs
 
     show = not quiet and err.is_terminal
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
-                        TextColumn("ETA"), TimeRemainingColumn(),
-                        console=err, disable=not show, transient=True)
-    with progress:
+    with _bar("ingest", show) as progress:
         task = progress.add_task("ingest", total=count_inputs(paths) if show else None, rate=0.0)
-
-        def on_item(source: str, status: str) -> None:
-            progress.advance(task)
-            t = progress.tasks[0]
-            progress.update(task, rate=(t.completed / t.elapsed) if t.elapsed else 0.0)
-
+        on_item = _counter(progress, task)
         try:
             rep = run_ingest(paths, store, pipe, on_item=on_item, workers=workers)
         except StoreUnavailable as e:
@@ -171,13 +178,6 @@ def spark_extract(inputs: Annotated[list[str], typer.Argument(
         raise typer.Exit(1)
 
 
-def _bar(label: str, show: bool) -> Progress:
-    """A progress bar like ingest's: count, rate, elapsed, ETA; hidden off a terminal."""
-    return Progress(SpinnerColumn(), TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
-                    TextColumn("ETA"), TimeRemainingColumn(), console=err, disable=not show, transient=True)
-
-
 @app.command()
 def load(paths: Annotated[list[str], typer.Argument(help="Output of spark-extract --full (a folder of part files) "
                                                          "or of extract --json --full (a .jsonl file).")],
@@ -191,12 +191,7 @@ def load(paths: Annotated[list[str], typer.Argument(help="Output of spark-extrac
     show = not quiet and err.is_terminal
     with _bar("load", show) as progress:
         task = progress.add_task("load", total=count_lines(paths) if show else None, rate=0.0)
-
-        def on_item(where: str, status: str) -> None:
-            progress.advance(task)
-            t = progress.tasks[0]
-            progress.update(task, rate=(t.completed / t.elapsed) if t.elapsed else 0.0)
-
+        on_item = _counter(progress, task)
         try:
             rep = run_load(paths, store, on_item)
         except StoreUnavailable as e:
