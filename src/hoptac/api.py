@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, select
 from hoptac import __version__
 from hoptac.ask import ask as run_ask
 from hoptac.export import TABLES
-from hoptac.kb import NotFound, document, find_entities, profile, timeline
+from hoptac.kb import NotFound, document, find_entities, profile, timeline, top_entities
 from hoptac.llm import rephrase
 from hoptac.pipeline import Pipeline
 from hoptac.search import Filters, QueryError, search
@@ -135,14 +135,7 @@ def create_app(db: str | None = None, token: str | None = None, loopback: bool =
         if q:
             found = find_entities(st.store, q, type)
             return {"total": len(found), "items": found[offset:offset + limit]}
-        e, de = S.entities, S.doc_entities
-        query = (select(e.c.id, e.c.name, e.c.type, func.count().label("documents"))
-                 .join(de, de.c.entity_id == e.c.id).group_by(e.c.id, e.c.name, e.c.type))
-        if type:
-            query = query.where(e.c.type == type.upper())
-        with st.store.engine.connect() as c:
-            rows = c.execute(query.order_by(func.count().desc(), e.c.id).limit(limit).offset(offset)).mappings().all()
-        return {"items": [dict(r) for r in rows]}
+        return {"items": top_entities(st.store, type, limit, offset)}
 
     @app.get("/api/entities/{entity_id}")
     def entity(entity_id: int) -> dict[str, Any]:

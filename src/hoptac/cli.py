@@ -389,23 +389,15 @@ def entity_show(ref: Annotated[str, typer.Argument(help="Entity id, name or alia
 def entity_list(entity_type: Annotated[Optional[str], typer.Option("--type", help="PER, ORG, LOC or MISC.")] = None,
                 limit: Annotated[int, typer.Option(help="How many.")] = 50) -> None:
     """The most mentioned entities."""
-    from sqlalchemy import func, select
-
-    from hoptac.store import schema as S
+    from hoptac.kb import top_entities
     store = _store()
-    q = (select(S.entities.c.id, S.entities.c.name, S.entities.c.type, func.count().label("n"))
-         .join(S.doc_entities, S.doc_entities.c.entity_id == S.entities.c.id)
-         .group_by(S.entities.c.id, S.entities.c.name, S.entities.c.type).order_by(func.count().desc()).limit(limit))
-    if entity_type:
-        q = q.where(S.entities.c.type == entity_type.upper())
-    with store.engine.connect() as c:
-        rows = c.execute(q).all()
+    rows = top_entities(store, entity_type, limit)
     store.close()
     t = Table()
     for col in ("id", "name", "type", "articles"):
         t.add_column(col)
     for r in rows:
-        t.add_row(str(r.id), r.name, r.type, str(r.n))
+        t.add_row(str(r["id"]), r["name"], r["type"], str(r["documents"]))
     out.print(t)
 
 

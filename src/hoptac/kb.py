@@ -53,6 +53,18 @@ def find_entities(store: Store, ref: str, typ: str | None = None) -> list[dict[s
     return sorted(out, key=lambda x: (-x["documents"], x["id"]))
 
 
+def top_entities(store: Store, typ: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """The entities named in the most articles (optionally of one type), with that count."""
+    e, de = S.entities, S.doc_entities
+    q = (select(e.c.id, e.c.name, e.c.type, func.count().label("documents"))
+         .join(de, de.c.entity_id == e.c.id).group_by(e.c.id, e.c.name, e.c.type))
+    if typ:
+        q = q.where(e.c.type == typ.upper())
+    with store.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(q.order_by(func.count().desc(), e.c.id)
+                                                     .limit(limit).offset(offset))]
+
+
 def resolve(store: Store, ref: str, typ: str | None = None) -> dict[str, Any]:
     """The one entity a user means; raises NotFound."""
     found = find_entities(store, ref, typ)

@@ -9,16 +9,14 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from jinja2 import Environment
-from sqlalchemy import func, select
 
 from hoptac.ask import ask as run_ask
-from hoptac.kb import NotFound, document, find_entities, profile, timeline
+from hoptac.kb import NotFound, document, find_entities, profile, timeline, top_entities
 from hoptac.llm import rephrase
 from hoptac.overview import home as home_data
 from hoptac.overview import open_requests
 from hoptac.report import briefing_html, related_graph
 from hoptac.search import Filters, QueryError, parse_query, search
-from hoptac.store import schema as S
 from hoptac.tracker import KINDS, SORTS, TrackerFilters, iter_rows, rows, to_csv
 from hoptac.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, Pasted, UploadRejected, check_count, ingest_uploads
 from hoptac.web import lang_of, qs, safe_next, safe_url
@@ -107,14 +105,7 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
             found = find_entities(store, q, typ)
             items = found[(n - 1) * PAGE:n * PAGE + 1]
         else:
-            e, de = S.entities, S.doc_entities
-            query = (select(e.c.id, e.c.name, e.c.type, func.count().label("documents"))
-                     .join(de, de.c.entity_id == e.c.id).group_by(e.c.id, e.c.name, e.c.type))
-            if typ:
-                query = query.where(e.c.type == typ)
-            with store.engine.connect() as c:
-                items = [dict(r._mapping) for r in c.execute(
-                    query.order_by(func.count().desc(), e.c.id).limit(PAGE + 1).offset((n - 1) * PAGE))]
+            items = top_entities(store, typ, PAGE + 1, (n - 1) * PAGE)
         return page(request, "entities.html", q=q, type=type, items=items[:PAGE], more=len(items) > PAGE,
                     page_no=n, nav="entities")
 
