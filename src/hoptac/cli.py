@@ -46,9 +46,9 @@ def _store():
         raise typer.Exit(2)
 
 
-def _pipeline(max_bytes: int):
+def _pipeline(max_bytes: int, learned: bool = True):
     from hoptac.pipeline import Pipeline
-    return Pipeline(Options(max_bytes=max_bytes))
+    return Pipeline(Options(max_bytes=max_bytes, learned=learned))
 
 
 MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Largest document accepted, in bytes.")]
@@ -116,7 +116,9 @@ FullOpt = Annotated[bool, typer.Option("--full", help="With --json: add the whol
 @app.command()
 def extract(paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON Lines.")] = False,
             show_removed: Annotated[bool, typer.Option("--show-removed", help="Also show what the cleaner removed.")] = False,
-            full: FullOpt = False, max_bytes: MaxBytes = 20_000_000) -> None:
+            full: FullOpt = False, max_bytes: MaxBytes = 20_000_000,
+            rules_only: Annotated[bool, typer.Option("--rules-only", help="Leave the learned classifiers out: "
+                                                     "the hand-written rules alone.")] = False) -> None:
     """Extract facts from articles and print them, without touching any database."""
     from hoptac.contract import json_line, removed_view, to_contract
     from hoptac.ingest import extract_hashed
@@ -124,7 +126,7 @@ def extract(paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="
     from hoptac.serial import full_record
 
     failed = 0
-    for item, raw_hash in extract_hashed(paths, _pipeline(max_bytes)):
+    for item, raw_hash in extract_hashed(paths, _pipeline(max_bytes, learned=not rules_only)):
         if isinstance(item, Skipped):
             _fail_line(item)
             failed += 1
@@ -497,6 +499,27 @@ def report(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.
         err.print(f"hoptac: {out_path}: cannot write: {e.strerror}", markup=False)
         raise typer.Exit(2)
     err.print(f"hoptac: wrote {out_path}", markup=False)
+
+
+@app.command()
+def train(annotations: Annotated[Path, typer.Option(help="The annotation folder (selection.tsv, batch_*.jsonl).")]
+          = Path("data/annotations"),
+          bench: Annotated[Path, typer.Option(help="The bench corpus the annotations point into.")]
+          = Path("../shared/corpus/bench/dantri-2019-2021.jsonl"),
+          out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write the models (default: the "
+                                                          "installed package's hoptac/learned/).")] = None,
+          gold_out: Annotated[Optional[Path], typer.Option("--gold-out", help="Also write the held-out annotations "
+                                                           "as gold files for ../shared/eval/score.py.")] = None) -> None:
+    """Rebuild the learned classifiers from the annotated corpus (fixed seed) and print held-out scores."""
+    from hoptac.learn import classifier
+    from hoptac.learn.train import run as train_run
+    for p in (annotations / "selection.tsv", bench):
+        if not p.exists():
+            err.print(f"hoptac: {p}: not found", markup=False)
+            raise typer.Exit(2)
+    dest = out_dir or classifier.model_path("statements").parent
+    train_run(annotations, bench, dest, gold_out, log=lambda m: out.print(m, markup=False, highlight=False))
+    out.print(f"models written to {dest}", markup=False, highlight=False)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,8 @@ class Lexicons:
     org_heads: dict[str, str] = field(default_factory=dict)  # key -> ORG | LOC | MISC
     cues: dict[str, str] = field(default_factory=dict)  # key -> statement kind
     events: dict[str, str] = field(default_factory=dict)  # key -> event type
+    cue_cands: dict[str, str] = field(default_factory=dict)  # cues.tsv + cue_candidates.tsv, for the classifier
+    event_cands: dict[str, str] = field(default_factory=dict)  # event_triggers.tsv + event_candidates.tsv
     units: dict[str, str] = field(default_factory=dict)  # key -> normalized unit
     topics: dict[str, str] = field(default_factory=dict)  # key -> topic
     topic_upper: set[str] = field(default_factory=set)  # keywords that count only in capitals
@@ -100,6 +102,12 @@ class Lexicons:
             lx.cues[lex_key(row["cue"])] = row["kind"]
         for row in read_tsv("event_triggers.tsv"):
             lx.events[lex_key(row["trigger"])] = row["type"]
+        lx.cue_cands = dict(lx.cues)
+        for row in read_tsv("cue_candidates.tsv"):
+            lx.cue_cands.setdefault(lex_key(row["cue"]), row["kind"])
+        lx.event_cands = dict(lx.events)
+        for row in read_tsv("event_candidates.tsv"):
+            lx.event_cands.setdefault(lex_key(row["trigger"]), row["type"])
         for row in read_tsv("units.tsv"):
             lx.units[lex_key(row["word"])] = row["unit"]
         for row in read_tsv("topics.tsv"):
@@ -112,7 +120,8 @@ class Lexicons:
         for row in read_tsv("surnames.tsv"):
             lx.surnames.add(lex_key(row["surname"]))
         lx.max_n = max(len(k.split()) for d in (lx.names, lx.titles, lx.org_heads) for k in d)
-        for table in (lx.names, lx.titles, lx.org_heads, lx.cues, lx.events, lx.units, lx.topics):
+        for table in (lx.names, lx.titles, lx.org_heads, lx.cues, lx.events, lx.units, lx.topics, lx.cue_cands,
+                      lx.event_cands):
             lx._prefix[id(table)] = (frozenset(k.split()[0] for k in table if k),
                                      max((len(k.split()) for k in table), default=1))
         return lx

@@ -26,3 +26,5 @@ class Options:
     # Lexicon names and titles as underthesea fixed_words: word_tokenize's cost grows linearly with the list
     # (641 words: 2.3x slower) and the shared gold and questions score the same without it, so it is opt-in.
     fixed_words: bool = False
+    # The learned classifiers of hoptac/learned/ (statements, events); False runs the rules alone.
+    learned: bool = True

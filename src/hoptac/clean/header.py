@@ -11,7 +11,7 @@ HEADER_KEYS = {
     "tiêu đề": "title", "date": "date", "published": "date", "ngày": "date", "author": "author",
     "tác giả": "author", "id": "id",
 }
-_INLINE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.+\-Z]*)?[ \t]*(.*)$", re.I)
+_INLINE = re.compile(r"^\s*date[:\s]\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:[T ][\d:.+\-Z]*)?[ \t]*(.*)$", re.I)
 _KV = re.compile(r"^\s*([A-Za-zÀ-ỹ ]{2,12})\s*:\s*(.*?)\s*$")
 
 

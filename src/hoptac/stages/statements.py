@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
+from hoptac.learn import classifier
+from hoptac.learn.features import Candidate, candidates, statement_features
 from hoptac.models import Article, Mention, Statement
-
-from .tokens import find_phrases
 
 NAME = "statements"
 REQUIRES = ["references", "dates"]
@@ -31,17 +31,38 @@ _LIST_SEP = re.compile(r"\s*(?:,|và|cùng)\s*")
 _LEAD = re.compile(r"^\s*(?:rằng|là|:|,)\s*", re.I)
 
 
-def _cues(a: Article, si: int, lex) -> list[tuple[int, int, str]]:
+MIN_PROB = 0.5  # a learned cue below this probability is left out: wrong statements cost more than missed ones
+
+
+def _rule_ok(a: Article, c: Candidate, prev: str) -> bool:
+    """The hand-written filters of a rule cue: nouns, negation, "Muốn vậy", "hy vọng về"."""
+    at_start = c.ti == 0
+    if prev in NOUN_BEFORE or prev in NEGATION or (at_start and c.prior == "agreement"):
+        return False
+    nxt = a.text[c.end:c.end + 5].lower()
+    return not ((at_start and c.key == "muốn") or (c.prior == "intent" and nxt.startswith((" về ", " của "))))
+
+
+def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True) -> list[tuple[int, int, str]]:
+    """The cues of a sentence with their kind: the learned classifier's reading, else the rules'."""
     inside = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("ORG", "PER", "LOC", "MISC", "TITLE")]
+    model = classifier.load("statements") if use_model else None
+    table = lex.cue_cands if model else lex.cues
+    cands = candidates(a, si, table, lex.cues, lex.prefix(table), inside)
+    toks = a.sentences[si].toks or []
     out = []
-    for st, en, kind, prev in find_phrases(a, si, lex.cues, inside, lex.prefix(lex.cues)):
-        at_start = st == a.sentences[si].start
-        if prev in NOUN_BEFORE or prev in NEGATION or (at_start and kind == "agreement"):
+    for c in cands:
+        if model is None:
+            prev = toks[c.ti - 1].low if c.ti else ""
+            if _rule_ok(a, c, prev):
+                out.append((c.start, c.end, c.prior))
             continue
-        nxt = a.text[en:en + 5].lower()
-        if (at_start and a.text[st:en].lower() == "muốn") or (kind == "intent" and nxt.startswith((" về ", " của "))):
-            continue  # "Muốn vậy, ..." is "to that end"; "hy vọng về ..." is a noun
-        out.append((st, en, kind))
+        spk = speaker_of(a, si, c.start, refs)
+        subj = a.entities[spk].type if spk is not None else ("BOTH" if BOTH_SIDES.search(
+            a.text[a.sentences[si].start:c.start]) else "-")
+        label, p = model.predict(statement_features(a, si, c, cands, subj))
+        if label != classifier.NONE and p >= MIN_PROB:
+            out.append((c.start, c.end, label))
     keep: list[tuple[int, int, str]] = []
     for k, c in enumerate(out):
         nxt = out[k + 1] if k + 1 < len(out) else None
@@ -53,6 +74,11 @@ def _cues(a: Article, si: int, lex) -> list[tuple[int, int, str]]:
             continue
         keep.append(c)
     return keep
+
+
+def _cues_rules(a: Article, si: int, lex, refs: list[Mention]) -> list[tuple[int, int, str]]:
+    """The rules alone (Options.learned off, or no model shipped)."""
+    return _cues(a, si, lex, refs, use_model=False)
 
 
 def _refs(a: Article, si: int, misc: bool = False) -> list[Mention]:
@@ -159,7 +185,7 @@ def run(a: Article, res) -> None:
         if not s.text.rstrip().endswith(tuple(".!?…\"”:;)")) and len(s.text.split()) < 20:
             continue  # a subheading, not a sentence
         refs = _refs(a, si)
-        cues = _cues(a, si, res.lex)
+        cues = _cues(a, si, res.lex, refs) if res.opts.learned else _cues_rules(a, si, res.lex, refs)
         if not cues and last_request is not None and last_request.sent == si - 1:
             m = CONTINUE.match(s.text)
             if m:

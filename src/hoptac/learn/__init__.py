@@ -1,0 +1,1 @@
+"""What the rules cannot enumerate, learned from the annotated corpus (data/annotations/)."""

@@ -1,0 +1,76 @@
+"""The annotated training corpus: record ids and offsets in the repository, texts from the shared bench corpus."""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from hoptac.inputs.raw import RawDoc
+
+
+@dataclass(slots=True)
+class Annotated:
+    """One annotated excerpt: its text, publication date, split, and the annotation with strings restored."""
+
+    id: str
+    text: str
+    published: str | None
+    split: str  # train | heldout
+    ann: dict
+
+    def raw(self) -> RawDoc:
+        """The excerpt as the pipeline reads a text input."""
+        meta = {"date": self.published} if self.published else {}
+        return RawDoc(source=self.id, body=self.text, kind="text", meta=meta)
+
+
+def _restore(x, text: str):
+    """Offsets {"s", "e"} back to the strings they point at, recursively."""
+    if isinstance(x, dict):
+        if set(x) == {"s", "e"}:
+            return text[x["s"]:x["e"]]
+        return {k: _restore(v, text) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_restore(v, text) for v in x]
+    return x
+
+
+def load(folder: str | Path, bench: str | Path, pattern: str = "batch_*.jsonl") -> list[Annotated]:
+    """Every annotated excerpt of the folder's files matching pattern, in selection order."""
+    folder = Path(folder)
+    with open(folder / "selection.tsv", encoding="utf-8") as f:
+        sel = {r["id"]: r for r in csv.DictReader(f, delimiter="\t")}
+    anns: dict[str, dict] = {}
+    for p in sorted(folder.glob(pattern)):
+        for line in open(p, encoding="utf-8"):
+            if line.strip():
+                r = json.loads(line)
+                anns[r["id"]] = r
+    recs: dict[str, dict] = {}
+    with open(bench, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["id"] in anns:
+                recs[r["id"]] = r
+    out = []
+    for rid, row in sel.items():
+        if rid not in anns or rid not in recs:
+            continue
+        text = recs[rid]["text"][: int(row["end"])]
+        out.append(Annotated(rid, text, recs[rid].get("published"), row["split"], _restore(anns[rid], text)))
+    return out
+
+
+def to_gold(x: Annotated) -> dict:
+    """The annotation as a gold file of ../shared/eval/GOLD_FORMAT.md, for the shared scorer."""
+    a = x.ann
+    return {
+        "doc": x.id, "published": None, "body_must_contain": [], "body_must_not_contain": [],
+        "entities": a.get("entities", []), "optional_entities": [],
+        "roles": a.get("roles", []), "optional_roles": [],
+        "events": [{k: v for k, v in e.items() if k != "trigger"} for e in a.get("events", [])],
+        "optional_events": [],
+        "statements": [{k: v for k, v in s.items() if k != "cue"} for s in a.get("statements", [])],
+        "optional_statements": [],
+    }
