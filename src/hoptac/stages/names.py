@@ -29,6 +29,9 @@ BREAKERS = {
     "cùng", "đều", "rất", "không", "chưa", "vừa", "mới", "trên", "dưới", "sau", "trước", "qua", "hay", "hơn",
     "ra", "vào", "lên", "xuống", "ngày", "năm", "tháng", "sáng", "chiều", "tối", "đây", "số", "nay",
 }
+# Heads of bodies named after the place they serve: "... tại Fukuoka" belongs to the name.
+REPRESENTING = {"tổng lãnh sự quán", "lãnh sự quán", "đại sứ quán", "hiệp hội", "hội", "văn phòng", "chi nhánh",
+                "tổ chức", "phòng thương mại", "cơ quan đại diện", "trung tâm"}
 NOT_ACRONYMS = {
     "ai", "ceo", "cto", "cfo", "coo", "r & d", "gdp", "fdi", "oda", "ppp", "cntt", "ict", "it", "khcn", "usd", "vnd",
     "vnđ", "eur", "ndt", "gpu", "cpu", "ic", "ok", "tv", "pc", "mou", "ttxvn", "gmt", "hđqt", "ubnd", "ii", "iii",
@@ -78,7 +81,8 @@ class Scanner:
             if v is not None:
                 # a match must end at a word boundary: "Ý kiến", "Anh em" are not names
                 j = i + n
-                if j < self.n and toks[j].word == toks[j - 1].word and toks[j].alpha and not toks[j].cap:
+                if j < self.n and toks[j].word == toks[j - 1].word and toks[j].alpha and not toks[j].cap \
+                        and _VI_SYLLABLE.match(toks[j - 1].low):  # "Samsung điện tử" glued is still Samsung
                     continue
                 return n, v
         return None
@@ -115,6 +119,8 @@ class Scanner:
                 if tok.cap and self._surname_ahead(k):
                     break
                 m = self.name_at(k) if tok.cap else None
+                if m and typ == "MISC" and m[1].type == "ORG" and k > j and not t[k - 1].cap:
+                    break  # "Luật AI trình Quốc hội": a law's name stops before the body it goes to
                 if m:
                     k += m[0]
                     caps += 1
@@ -127,9 +133,25 @@ class Scanner:
                 caps += 1
                 continue
             if tok.low in ("và", "&", "-") and caps and k + 1 < n and t[k + 1].cap and typ != "LOC" \
-                    and not self.title_at(k + 1) and not self._surname_ahead(k + 1):
+                    and not self.title_at(k + 1) and not self._surname_ahead(k + 1) and not self._starts_org(k + 1):
                 k += 1
                 continue
+            if caps and typ == "ORG" and tok.alpha and not tok.cap and not self._breaks(k):
+                # "Ban Quản lý Khu kinh tế Hải Phòng", "Cơ quan Cảnh sát biển Hàn Quốc": lowercase words inside
+                # an organization's name, when a capitalized word of the name follows them
+                e = k
+                while e < n and e - k < 4 and t[e].alpha and not t[e].cap and not self._breaks(e):
+                    e += 1
+                m_next = self.name_at(e) if e < n and t[e].cap else None
+                if e > k and m_next and m_next[1].type == "LOC":
+                    k = e
+                    continue
+            if caps and typ == "ORG" and tok.low == "tại" and self._represents(j) and k + 1 < n and t[k + 1].cap:
+                # "Tổng Lãnh sự quán Việt Nam tại Fukuoka", "Hiệp hội X tại Kyushu": where it represents is its name
+                m_next = self.name_at(k + 1)
+                if m_next and m_next[1].type == "LOC":
+                    k += 1 + m_next[0]
+                    break
             if caps == 0 and typ in ("ORG", "LOC") and tok.alpha and not tok.cap:
                 e = k
                 while e < n and e - k < 6 and t[e].alpha and not t[e].cap and not self._breaks(e):
@@ -139,6 +161,22 @@ class Scanner:
                     continue
             break
         return k
+
+    def _represents(self, j: int) -> bool:
+        """The organization's head (the tokens before j) names a body that represents its members somewhere."""
+        i = j
+        while i > 0 and j - i < 4 and self.t[i - 1].alpha:
+            i -= 1
+            if " ".join(x.low for x in self.t[i:j]) in REPRESENTING:
+                return True
+        return False
+
+    def _starts_org(self, k: int) -> bool:
+        """A new organization begins here: a head word ("Tổ chức", "Học viện") or a known organization."""
+        if self._look(self.lex.org_heads, k):
+            return True
+        m = self.name_at(k)
+        return bool(m and m[1].type == "ORG")
 
     def _breaks(self, k: int) -> bool:
         """A function word standing alone (not a syllable of a longer word like "đổi mới")."""
@@ -162,10 +200,16 @@ class Scanner:
     def person_run(self, i: int) -> int:
         """End of a capitalized run read as a person's name (1-5 syllables)."""
         j = i
-        while j < self.n and j - i < 5 and self.t[j].cap and self.t[j].alpha and not self.title_at(j):
+        t = self.t
+        while j < self.n and j - i < 5 and t[j].cap and t[j].alpha and not self.title_at(j):
             j += 1
-            if j + 1 < self.n and self.t[j].low == "-" and self.t[j + 1].cap and not self.title_at(j + 1):
+            if j + 1 < self.n and t[j].low == "-" and t[j + 1].cap and not self.title_at(j + 1):
                 j += 1
+            elif j + 1 < self.n and t[j].low == "-" and t[j + 1].alpha and t[j].start == t[j - 1].end \
+                    and t[j + 1].start == t[j].end:
+                j += 2  # "Hyuk-soo", "Suk-yeol": a hyphenated given name, written without spaces
+            elif j + 2 < self.n and t[j].low == "." and len(t[j - 1].text) == 1 and t[j + 1].cap and t[j + 1].alpha:
+                j += 1  # "Marc E. Knapper": a middle initial
         while j > i and not self.t[j - 1].alpha:  # never end a name on a dash
             j -= 1
         return j
@@ -284,7 +328,8 @@ class Scanner:
             span = " ".join(x.low for x in t[i:j])
             if tok.upper and j == i + 1:
                 if span not in NOT_ACRONYMS:
-                    out.append((i, j, "ORG", "acronym", None))
+                    # an unknown acronym is as often a technology or a product as an organization (XGS, WAN)
+                    out.append((i, j, "MISC", "acronym", None))
             elif not (i == self.first and j == self.caps_word_end(i)):
                 out.append((i, j, "MISC", "caps", None))
             i = j
@@ -354,7 +399,26 @@ def run(a: Article, res) -> None:
                     else:
                         k += 1
     _split_head_person(a, mentions, lex)
+    _type_unknown(a, mentions)
     a.mentions = mentions
+
+
+_ORG_LEFT = re.compile(r"(?:^|[\s,(])(?:[Tt]heo|hãng(?: tin)?|nhà sản xuất|đối thủ|startup|công ty con)\s+$")
+_ORG_RIGHT = re.compile(r"^\s*(?:cho biết|cho hay|công bố|thông báo|tuyên bố|cam kết|đã ký|ký kết|đầu tư|sản xuất|"
+                        r"ra mắt|mua lại|muốn mua|dự kiến|có kế hoạch|sẽ đầu tư|vừa|đã đầu tư)\b")
+
+
+def _type_unknown(a: Article, mentions: list[Mention]) -> None:
+    """An unknown capitalized name that a source cites or that acts like a firm is an organization:
+    "theo Lumora", "Lumora công bố ...", "hãng Lumora"; a Vietnamese-looking run stays as it is."""
+    for m in mentions:
+        if m.type != "MISC" or m.how not in ("caps", "acronym"):
+            continue
+        left = a.text[max(0, m.start - 25):m.start]
+        right = a.text[m.end:m.end + 25]
+        foreign = not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", m.text))
+        if _ORG_LEFT.search(left) or (foreign and _ORG_RIGHT.match(right)):
+            m.type = "ORG"
 
 
 def _split_head_person(a: Article, mentions: list[Mention], lex: Lexicons) -> None:

@@ -109,12 +109,71 @@ def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int 
                 break
             j = prev[-1]
         left = a.text[s.start:j.start]
-        w = re.search(r"([\w]+)\s*$", left)
-        if w and w.group(1).lower() in OBJECT_BEFORE:
+        w = re.search(r"(\w+)\s+(\w+)\s*$|(\w+)\s*$", left)
+        last = (w.group(2) or w.group(3) or "").lower() if w else ""
+        if last in OBJECT_BEFORE and not (last == "tới" and (w.group(1) or "").lower() == "sắp"):
             continue
         if a.entities[m.entity].type in ("PER", "ORG", "LOC"):
-            return m.entity
+            return _appositive_head(a, m, cands) if a.entities[m.entity].type != "PER" else m.entity
     return None
+
+
+_APPOS_GAP = re.compile(r"^\s*(?:,|-|–|—|\()\s*[^;.:!?]{0,120}$")
+
+
+def _appositive_head(a: Article, m: Mention, cands: list[Mention]) -> int:
+    """"Ông X - CEO Y Việt Nam, khẳng định": the organization sits in X's appositive; X is the subject."""
+    for p in reversed([x for x in cands if x.end <= m.start]):
+        if a.entities[p.entity].type != "PER":
+            continue
+        gap = a.text[p.end:m.start]
+        if _APPOS_GAP.match(gap) and len(gap.split()) <= 12:
+            return p.entity
+        break
+    return m.entity
+
+
+_QUOTE_ATTR = re.compile(r"^\s*[”\"»]\s*,?\s*(?P<who>[^,.;”“]{2,80}?)\s+(?:cho biết|nói|chia sẻ|nhấn mạnh|khẳng định|"
+                         r"bày tỏ|phát biểu|tuyên bố|cam kết|thông tin|nêu rõ|cho hay)\b")
+
+
+def quoted(a: Article, si: int, pos: int) -> tuple[int, int | None] | None:
+    """When pos lies inside a quotation of the sentence: where the quote closes, and the speaker the attribution
+    after it names ("“Chúng tôi mong muốn …”, đại diện Sao Mai chia sẻ")."""
+    s = a.sentences[si]
+    before = a.text[s.start:pos]
+    opens = before.count("“") + before.count("«")
+    if opens <= before.count("”") + before.count("»"):
+        if before.count('"') % 2 == 0:
+            return None
+    close = min((k for k in (a.text.find("”", pos, s.end), a.text.find("»", pos, s.end), a.text.find('"', pos, s.end))
+                 if k >= 0), default=-1)
+    if close < 0:
+        return None
+    m = _QUOTE_ATTR.match(a.text[close:s.end])
+    who = None
+    if m:
+        lo, hi = close + m.start("who"), close + m.end("who")
+        ms = [x for x in a.mentions if x.sent == si and lo <= x.start < hi and x.entity >= 0
+              and a.entities[x.entity].type in ("PER", "ORG", "LOC")]
+        if ms:
+            who = ms[0].entity
+    return close, who
+
+
+def salient(a: Article, si: int, out: list[Statement]) -> int | None:
+    """Who a subjectless plan belongs to: the last speaker of the two sentences before, else the party the
+    article has named most often so far."""
+    for st in reversed(out):
+        if st.speaker is not None and si - st.sent <= 2:
+            return st.speaker
+        if si - st.sent > 2:
+            break
+    counts: dict[int, int] = {}
+    for m in a.mentions:
+        if m.sent <= si and m.entity >= 0 and m.entity < len(a.entities) and a.entities[m.entity].type in ("PER", "ORG"):
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    return max(counts, key=lambda e: (counts[e], -e)) if counts else None
 
 
 def _addressee(a: Article, pos: int, refs: list[Mention]) -> tuple[int | None, int]:
@@ -200,6 +259,13 @@ def run(a: Article, res) -> None:
             if kind == "request":
                 addressee, cstart = _addressee(a, ce, _refs(a, si, misc=True))
             cend = cues[k + 1][0] if k + 1 < len(cues) else s.end
+            q = quoted(a, si, cs)
+            if q is not None:
+                cend = min(cend, q[0])
+                if q[1] is not None and (speaker is None or a.entities[speaker].type != "PER"):
+                    speaker = q[1]
+            if speaker is None and kind != "agreement" and not BOTH_SIDES.search(a.text[s.start:cs]):
+                speaker = salient(a, si, out)
             raw = a.text[cstart:cend]
             items = _split_items(raw) if kind == "request" and ";" in raw else [raw]
             for item in items:
