@@ -18,8 +18,15 @@ ASSIGNS = ["dates"]
 
 _PART = r"(?:rạng\s+sáng|sáng|chiều|tối|trưa|đêm|hôm|ngày|từ|đến|tới|vào|trước|sau|đầu|cuối|giữa)"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_MONTH_WORDS = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+                "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
 _PATTERN = re.compile(
-    r"(?P<range>(?:(?:từ|trong)\s+)?(?:(?:các\s+)?ngày\s+)?(?P<rd1>\d{1,2})\s*(?:-|–|đến)\s*(?P<rd2>\d{1,2})[./](?P<rm>\d{1,2})(?:[./](?P<ry>\d{4}))?)(?![\d./])"
+    r"(?P<yy>(?<![\d/.-])\(?\s*(?P<ya>(?:19|20)\d{2})\s*[-–]\s*(?P<yb>(?:19|20)\d{2})\s*\)?)(?![\d/.])"
+    r"|(?P<vis>(?:tầm\s+nhìn|định\s+hướng)\s+(?:(?:đến|tới)\s+)?(?:năm\s+)?(?P<y8>20\d{2}))(?!\d)"
+    r"|(?P<par>\((?P<d9>\d{1,2})/(?P<m9>\d{1,2})\))"
+    r"|(?P<mw>[Tt]háng\s+(?P<mwn>Mười\s+[Mm]ột|Mười\s+[Hh]ai|Giêng|Chạp|Một|Hai|Ba|Tư|Năm|Sáu|Bảy|Tám|Chín|Mười)"
+    r"(?:\s+(?:năm\s+)?(?P<mwy>(?:19|20)\d{2}))?)(?!\w)"
+    r"|(?P<range>(?:(?:từ|trong)\s+)?(?:(?:các\s+)?ngày\s+)?(?P<rd1>\d{1,2})\s*(?:-|–|đến)\s*(?P<rd2>\d{1,2})[./](?P<rm>\d{1,2})(?:[./](?P<ry>\d{4}))?)(?![\d./])"
     r"|(?P<dmy>(?:" + _PART + r"\s+)*(?:ngày\s+)?(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4}))(?!\d)"
     r"|(?P<dmt>(?:" + _PART + r"\s+)*(?:ngày\s+)?(?P<d3>\d{1,2})\s+tháng\s+(?P<m3>\d{1,2})(?:\s*(?:năm|,)\s*(?P<y3>\d{4}))?)(?!\d)"
     r"|(?P<dm>(?:" + _PART + r")(?:\s+" + _PART + r")*\s+(?:ngày\s+)?(?P<d2>\d{1,2})[./-](?P<m2>\d{1,2}))(?![\d]|[./-]\d)"
@@ -31,6 +38,9 @@ _PATTERN = re.compile(
     r"|(?P<rel>hôm\s+qua|hôm\s+nay|sáng\s+nay|chiều\s+nay|tối\s+nay|ngày\s+mai|năm\s+ngoái|năm\s+nay|năm\s+tới|năm\s+sau)",
     re.I,
 )
+_FULL_DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*((?:19|20)\d{2})(?!\d)|tháng\s+\d{1,2}\s*[/.-]\s*((?:19|20)\d{2})")
+_TARGET_BEFORE = re.compile(r"(?:đến|tới|tầm nhìn|định hướng|mục tiêu|trước|sau|giai đoạn|[-–])\s*(?:cuối\s+|hết\s+)?(?:năm\s+)?$",
+                            re.I)
 _YEAR = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20\d{2})(?![\d.,]\d)")
 
 
@@ -52,8 +62,11 @@ class Resolver:
     def __init__(self, published: str | None, text: str, today: date | None = None):
         self.pub = date.fromisoformat(published) if published else None
         today = today or date.today()
-        years = [int(y) for y in _YEAR.findall(text) if int(y) <= today.year]
-        self.context_year = max(years) if years else None
+        # the year of the latest full date the text gives; else the latest year it states outside a target
+        full = [y for m in _FULL_DATE.finditer(text) if (y := int(m.group(1) or m.group(2))) <= today.year]
+        years = [int(m.group(0)) for m in _YEAR.finditer(text) if int(m.group(0)) <= today.year
+                 and not _TARGET_BEFORE.search(text[max(0, m.start() - 25):m.start()])]
+        self.context_year = max(full) if full else (max(years) if years else None)
 
     def year_for(self, m: int, d: int | None) -> int | None:
         if self.pub is None:
@@ -93,10 +106,31 @@ def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, 
     for mt in _PATTERN.finditer(text):
         g = mt.groupdict()
         kind, value = "point", None
-        if g["range"]:
-            mo, d1 = int(g["rm"]), int(g["rd1"])
+        if g["yy"]:
+            # a period of years: both ends are dates of the text, neither is when something happened
+            out.append((base + mt.start("yb"), base + mt.end("yb"), g["yb"], g["yb"], "period"))
+            out.append((base + mt.start("ya"), base + mt.end("ya"), g["ya"], g["ya"], "period"))
+            continue
+        if g["vis"]:
+            value, kind = g["y8"], "deadline"
+        elif g["par"]:
+            mo, d = int(g["m9"]), int(g["d9"])
+            if not (1 <= mo <= 12 and 1 <= d <= 31):
+                continue
+            value = _iso(resolver.year_for(mo, d), mo, d)
+        elif g["mw"]:
+            if g["mwn"][:1].islower():
+                continue
+            mo = _MONTH_WORDS[" ".join(g["mwn"].lower().split())]
+            value = _iso(int(g["mwy"]) if g["mwy"] else resolver.year_for(mo, None), mo)
+        elif g["range"]:
+            mo, d1, d2 = int(g["rm"]), int(g["rd1"]), int(g["rd2"])
             y = int(g["ry"]) if g["ry"] else resolver.year_for(mo, d1)
             value, kind = _iso(y, mo, d1), "range"
+            end = _iso(y, mo, d2)
+            if end and value:
+                out.append((base + mt.start("rd2"), base + mt.end("range"), mt.group("range")[mt.start("rd2") -
+                            mt.start("range"):], end, "range"))
         elif g["dmy"]:
             value = _iso(int(g["y"]), int(g["m"]), int(g["d"]))
         elif g["dmt"]:
