@@ -57,7 +57,7 @@ def statement_instances(a: Article, x: Annotated, lex, out: Instances) -> None:
         if qpos >= 0:
             hit = next((c for c in cands if c.start < qpos + len(st["cue"]) and qpos < c.end), None)
         if hit is None:
-            before = [c for c in cands if c.end <= cpos and cpos - c.end < 40]
+            before = [c for c in cands if c.end <= cpos]  # the cue of a ';' list's first item opens them all
             hit = before[-1] if before else None
         if hit is None:
             words = a.text[max(a.sentences[si].start, cpos - 30):cpos].split()[-2:]

@@ -31,7 +31,10 @@ _LIST_SEP = re.compile(r"\s*(?:,|và|cùng)\s*")
 _LEAD = re.compile(r"^\s*(?:rằng|là|:|,)\s*", re.I)
 
 
-MIN_PROB = 0.5  # a learned cue below this probability is left out: wrong statements cost more than missed ones
+# A candidate the rules do not know becomes a statement at this probability; a rule cue is dropped only when the
+# model gives "none" at least VETO. Chosen on the held-out bench articles (hoptac train), not on the dev set.
+MIN_PROB = 0.5
+VETO = 0.9
 
 
 def _rule_ok(a: Article, c: Candidate, prev: str) -> bool:
@@ -60,9 +63,16 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
         spk = speaker_of(a, si, c.start, refs)
         subj = a.entities[spk].type if spk is not None else ("BOTH" if BOTH_SIDES.search(
             a.text[a.sentences[si].start:c.start]) else "-")
-        label, p = model.predict(statement_features(a, si, c, cands, subj))
-        if label != classifier.NONE and p >= MIN_PROB:
-            out.append((c.start, c.end, label))
+        probs = model.proba(statement_features(a, si, c, cands, subj))
+        kind, p = max(((k, v) for k, v in probs.items() if k != classifier.NONE), key=lambda kv: kv[1],
+                      default=(classifier.NONE, 0.0))
+        prev = toks[c.ti - 1].low if c.ti else ""
+        if c.rule and _rule_ok(a, c, prev):
+            # a rule cue stands unless the model is sure it is none; the model may correct its kind
+            if probs.get(classifier.NONE, 0.0) < VETO:
+                out.append((c.start, c.end, kind if p >= MIN_PROB else c.prior))
+        elif p >= MIN_PROB:
+            out.append((c.start, c.end, kind))
     keep: list[tuple[int, int, str]] = []
     for k, c in enumerate(out):
         nxt = out[k + 1] if k + 1 < len(out) else None
