@@ -241,7 +241,9 @@ def _clean(text: str) -> str:
 
 
 def _split_items(text: str) -> list[str]:
-    """Split a request on ';' outside parentheses."""
+    """Split a statement's content on ';' outside parentheses, and after a colon that opens a list."""
+    if ":" in text[:3]:
+        text = text.split(":", 1)[1]
     parts, depth, cur = [], 0, []
     for ch in text:
         depth += ch == "("
@@ -262,6 +264,80 @@ def _paragraphs(a: Article) -> list[int]:
         pos = s.start
         out.append(para)
     return out
+
+
+ROADMAP = re.compile(r"^\s*Giai đoạn\b[^:;.]{0,40}:\s*", re.I)
+_PROMISE_BEFORE = re.compile(r"(?:khẳng định|cam kết|hứa|tuyên bố|đảm bảo|bảo đảm)\s*(?:rằng)?\s*[,:]?[^,.;]{0,40}$", re.I)
+_DEAL_BEFORE = re.compile(r"\b(?:Theo|Trong)\s+(?:biên bản ghi nhớ|bản ghi nhớ|thỏa thuận|thoả thuận|MOU|MoU|hợp đồng)\b")
+_WISH = {"mong muốn", "muốn", "mong", "hy vọng", "hi vọng", "kỳ vọng", "mong rằng"}
+_CLAUSE_TAIL = re.compile(r",\s*(?:khi đó|trong khi|nhưng|tuy nhiên|song|dù vậy)\b", re.I)
+_CLAUSE_START = re.compile(r"[,;:]\s*|^\s*", re.I)
+_CONNECTOR = re.compile(r"^(?:Theo đó|Trong khi đó|Ngoài ra|Bên cạnh đó|Đồng thời|Cùng với đó|Sau đó|Trước đó)\s*,\s*", re.I)
+
+
+def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs: list[Mention],
+               out: list[Statement], date: str | None) -> list[Statement]:
+    """The statements one cue opens: speaker, addressee, kind corrections and content, one per item."""
+    from hoptac.lexicon import lex_key
+    s = a.sentences[si]
+    key = lex_key(a.text[cs:ce])
+    before = a.text[s.start:cs]
+    speaker = speaker_of(a, si, cs, refs)
+    addressee, cstart = (None, ce)
+    if kind == "request" or key in _WISH:
+        addressee, cstart = _addressee(a, ce, _refs(a, si, misc=True))
+        if kind != "request" and addressee is not None:
+            if addressee != speaker and a.entities[addressee].type in ("PER", "ORG", "LOC"):
+                kind = "request"  # "mong muốn Tập đoàn X mở rộng ...": a wish for what another party does
+            else:
+                addressee, cstart = None, ce
+    if key == "sẽ" and _PROMISE_BEFORE.search(before):
+        kind = "commitment"  # "khẳng định, sẽ cung cấp ...": a promise
+    if key == "sẽ" and kind in ("intent", "commitment") and (_DEAL_BEFORE.search(before) or _two_parties(a, si, cs, refs)):
+        kind, speaker = "agreement", None  # what a memorandum says the parties will do
+    if not before.strip(" ,") or re.fullmatch(r"\s*(?:Với|Để|Nhằm|Hướng tới)\s*", before):
+        # "Với mục tiêu X, Việt Nam đề ra ...": the target first, then its owner after the comma
+        comma = a.text.find(", ", ce, cend)
+        if comma > 0:
+            after = [m for m in refs if comma < m.start <= comma + 4 and a.entities[m.entity].type in ("PER", "ORG", "LOC")]
+            if after:
+                cend, speaker = comma, after[0].entity
+    q = quoted(a, si, cs)
+    if q is not None:
+        cend = min(cend, q[0])
+        if q[1] is not None and (speaker is None or a.entities[speaker].type != "PER"):
+            speaker = q[1]
+    tail = _CLAUSE_TAIL.search(a.text, cstart, cend)
+    if tail and kind == "intent":
+        cend = tail.start()
+    if key == "sẽ" and speaker is None and kind == "intent":
+        # "nhà máy mới sẽ được triển khai ...": no named subject, so the plan is stated with its subject
+        starts = [m.end() for m in _CLAUSE_START.finditer(a.text, s.start, cs)]
+        cstart = max(x for x in starts if x <= cs) if starts else s.start
+        conn = _CONNECTOR.match(a.text[cstart:cs])
+        if conn:
+            cstart += conn.end()
+    if speaker is None and kind != "agreement" and not BOTH_SIDES.search(before):
+        speaker = salient(a, si, out)
+    raw = a.text[cstart:cend]
+    items = _split_items(raw) if ";" in raw else [raw]
+    res: list[Statement] = []
+    for item in items:
+        content = _clean(item)
+        if len(content.split()) < 2 or content.lower().startswith("với "):
+            continue
+        st = a.text.find(item.strip(), cstart)
+        res.append(Statement(kind, speaker, addressee, content, date, si, st, st + len(item.strip()), a.text[cs:ce]))
+    return res
+
+
+def _two_parties(a: Article, si: int, cs: int, refs: list[Mention]) -> bool:
+    """"CMC và Samsung C&T sẽ ...": two named parties joined right before the cue plan together."""
+    before = [m for m in refs if m.end <= cs and a.entities[m.entity].type in ("ORG", "PER", "LOC")]
+    if len(before) < 2:
+        return False
+    x, y = before[-2], before[-1]
+    return bool(re.fullmatch(r"\s+(?:và|cùng)\s+", a.text[x.end:y.start])) and len(a.text[y.end:cs].split()) <= 2
 
 
 def run(a: Article, res) -> None:
@@ -302,30 +378,22 @@ def run(a: Article, res) -> None:
                 last_request = out[-1]
                 continue
         last_request = None
+        if not cues:
+            m = ROADMAP.match(s.text)
+            if m:  # "Giai đoạn 1 (2024 - 2030): A; B": a plan's stage and its targets
+                for item in _split_items(s.text[m.end():]) or [s.text[m.end():]]:
+                    content = _clean(item)
+                    if len(content.split()) >= 3:
+                        st = a.text.find(item.strip(), s.start)
+                        out.append(Statement("intent", salient(a, si, out), None, content, date, si, st,
+                                             st + len(item.strip()), "giai đoạn"))
+                continue
         for k, (cs, ce, kind) in enumerate(cues):
-            speaker = speaker_of(a, si, cs, refs)
-            addressee, cstart = (None, ce)
-            if kind == "request":
-                addressee, cstart = _addressee(a, ce, _refs(a, si, misc=True))
-            cend = cues[k + 1][0] if k + 1 < len(cues) else s.end
-            q = quoted(a, si, cs)
-            if q is not None:
-                cend = min(cend, q[0])
-                if q[1] is not None and (speaker is None or a.entities[speaker].type != "PER"):
-                    speaker = q[1]
-            if speaker is None and kind != "agreement" and not BOTH_SIDES.search(a.text[s.start:cs]):
-                speaker = salient(a, si, out)
-            raw = a.text[cstart:cend]
-            items = _split_items(raw) if kind == "request" and ";" in raw else [raw]
-            for item in items:
-                content = _clean(item)
-                if len(content.split()) < 2 or content.lower().startswith("với "):
-                    continue
-                st = a.text.find(item.strip(), cstart)
-                out.append(Statement(kind, speaker, addressee, content, date, si, st, st + len(item.strip()),
-                                     a.text[cs:ce]))
-                if kind == "request":
-                    last_request = out[-1]
+            nxt = cues[k + 1][0] if k + 1 < len(cues) else s.end
+            for st in _statement(a, si, cs, ce, kind, nxt, refs, out, date):
+                out.append(st)
+                if st.kind == "request":
+                    last_request = st
             if out and out[-1].sent == si and INTRO.search(s.text):
                 intro = out[-1]
     a.statements = out
