@@ -10,9 +10,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import json
+
 import pycrfsuite
 
 NONE = "none"
+
+
+ENOUGH = 40  # training examples of a label before the model may overrule the rules about it
 
 
 class Classifier:
@@ -23,6 +28,8 @@ class Classifier:
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(self.path)
         self.labels = self.tagger.labels()
+        counts = Path(self.path).with_suffix(".counts.json")
+        self.counts: dict[str, int] = json.loads(counts.read_text()) if counts.exists() else {}
 
     def predict(self, feats: list[str]) -> tuple[str, float]:
         self.tagger.set([feats])
@@ -33,6 +40,11 @@ class Classifier:
         self.tagger.set([feats])
         self.tagger.tag()
         return {y: self.tagger.marginal(y, 0) for y in self.labels}
+
+
+def seen(model: Classifier | None, label: str) -> bool:
+    """Whether the model was trained on enough examples of a label to overrule the rules about it."""
+    return model is not None and model.counts.get(label, 0) >= ENOUGH
 
 
 def model_path(name: str) -> Path:
@@ -55,4 +67,8 @@ def train(instances: list[tuple[list[str], str]], path: str | Path, c1: float = 
         tr.append([feats], [label])
     tr.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.possible_transitions": False})
     tr.train(str(path))
+    counts: dict[str, int] = {}
+    for _, label in instances:
+        counts[label] = counts.get(label, 0) + 1
+    Path(path).with_suffix(".counts.json").write_text(json.dumps(counts, sort_keys=True) + "\n")
     load.cache_clear()

@@ -109,7 +109,9 @@ def run(a: Article, res) -> None:
         trig = triggers(a, si, res.lex)
         learned = _learned_type(a, si, res.lex, model) if model is not None else None
         if learned == VETOED:
-            continue
+            if all(classifier.seen(model, t[1]) for t in trig):
+                continue
+            learned = None
         if not trig and learned is None:
             continue
         dates = _when(a, si)

@@ -162,6 +162,21 @@ class Scanner:
             break
         return k
 
+    def _subsidiary_end(self, j: int) -> int:
+        """End of what follows a company's name and belongs to it: "C&T", or the places of a subsidiary."""
+        t, n = self.t, self.n
+        if j + 2 < n and t[j].cap and t[j + 1].text == "&" and t[j + 2].cap \
+                and t[j].end == t[j + 1].start and t[j + 1].end == t[j + 2].start:
+            return j + 3
+        k = j
+        while k < n and t[k].cap:
+            m = self.name_at(k)
+            if not m or m[1].type != "LOC" or m[1].kind not in ("country", "province", "city"):
+                break
+            k += m[0]
+        # a place that ends the sentence's subject, not one that starts a new phrase ("Samsung Việt Nam cho biết")
+        return k
+
     def _represents(self, j: int) -> bool:
         """The organization's head (the tokens before j) names a body that represents its members somewhere."""
         i = j
@@ -297,6 +312,12 @@ class Scanner:
                     i = e
                     continue
                 j = i + m[0]
+                if m[1].kind == "company" and j < n:
+                    e = self._subsidiary_end(j)
+                    if e > j:  # "Samsung C&T", "LG Innotek Việt Nam Hải Phòng": a unit of the group, its own name
+                        out.append((i, e, "ORG", "caps", None))
+                        i = e
+                        continue
                 if m[1].type == "ORG" and j < n and t[j].cap:
                     m2 = self.name_at(j)  # "Bộ Khoa học và Công nghệ Việt Nam": the country is part of the name
                     if m2 and m2[1].kind == "country" and not (j + m2[0] < n and t[j + m2[0]].cap):

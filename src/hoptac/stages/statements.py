@@ -71,9 +71,16 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
         kind, p = max(((k, v) for k, v in probs.items() if k != classifier.NONE), key=lambda kv: kv[1],
                       default=(classifier.NONE, 0.0))
         prev = toks[c.ti - 1].low if c.ti else ""
+        if c.key == "sẽ" and _PROMISE_BEFORE.search(a.text[a.sentences[si].start:c.start]):
+            out.append((c.start, c.end, "commitment", True))  # "khẳng định, sẽ cung cấp ..."
+            continue
+        if c.key == "sẽ" and subj in ("PER", "ORG", "LOC") and _subject_before(a, si, c, refs) \
+                and probs.get(classifier.NONE, 0.0) < VETO:
+            out.append((c.start, c.end, kind if p >= MIN_PROB else "intent", True))  # "Việt Nam sẽ đầu tư ..."
+            continue
         if c.rule:
             # a rule cue stands unless the rules' own filters or a confident model say it is none
-            if _rule_ok(a, c, prev) and probs.get(classifier.NONE, 0.0) < VETO:
+            if _rule_ok(a, c, prev) and (probs.get(classifier.NONE, 0.0) < VETO or not classifier.seen(model, c.prior)):
                 out.append((c.start, c.end, kind if p >= MIN_PROB else c.prior, True))
         elif p >= MIN_PROB:
             out.append((c.start, c.end, kind, False))
@@ -96,6 +103,18 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
             continue
         keep.append(c[:3])
     return keep
+
+
+_FORECAST_VERBS = {"là", "có thể", "tăng", "giảm", "bị", "không", "khó", "phải"}
+
+
+def _subject_before(a: Article, si: int, c: Candidate, refs: list[Mention]) -> bool:
+    """A named party stands right before "sẽ" ("Việt Nam sẽ", "Samsung C&T cũng sẽ"), and a verb of its own
+    action follows, not a forecast ("sẽ tăng", "sẽ là")."""
+    near = [m for m in refs if m.end <= c.start and len(a.text[m.end:c.start].split()) <= 2
+            and "," not in a.text[m.end:c.start]]
+    nxt = a.text[c.end:c.end + 12].split()
+    return bool(near) and bool(nxt) and nxt[0].lower() not in _FORECAST_VERBS
 
 
 def _cues_rules(a: Article, si: int, lex, refs: list[Mention]) -> list[tuple[int, int, str]]:
@@ -132,6 +151,8 @@ def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int 
                 break
             j = prev[-1]
         left = a.text[s.start:j.start]
+        if left.count("(") > left.count(")"):
+            continue  # "Siemens (Đức)", "(Gumi, Paju)": an aside, not the subject
         w = re.search(r"(\w+)\s+(\w+)\s*$|(\w+)\s*$", left)
         last = (w.group(2) or w.group(3) or "").lower() if w else ""
         if last in OBJECT_BEFORE and not (last == "tới" and (w.group(1) or "").lower() == "sắp"):
