@@ -71,6 +71,8 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
         kind, p = max(((k, v) for k, v in probs.items() if k != classifier.NONE), key=lambda kv: kv[1],
                       default=(classifier.NONE, 0.0))
         prev = toks[c.ti - 1].low if c.ti else ""
+        if c.key == "sẽ" and _BELIEF_BEFORE.search(a.text[a.sentences[si].start:c.start]):
+            continue  # "Nhận định quan hệ ... sẽ ngày càng phát triển": a judgement about the future, no plan
         if c.key == "sẽ" and _PROMISE_BEFORE.search(a.text[a.sentences[si].start:c.start]):
             out.append((c.start, c.end, "commitment", True))  # "khẳng định, sẽ cung cấp ..."
             continue
@@ -105,7 +107,10 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
     return keep
 
 
-_FORECAST_VERBS = {"là", "có thể", "tăng", "giảm", "bị", "không", "khó", "phải"}
+_FORECAST_VERBS = {"là", "có thể", "tăng", "giảm", "bị", "không", "khó", "phải", "góp", "giúp", "mang", "ngày"}
+# Judgements and beliefs about what will happen: "sẽ" after them is a forecast, not anyone's plan.
+_BELIEF_BEFORE = re.compile(r"\b(?:[Nn]hận định|đánh giá|dự báo|cho rằng|tin rằng|tin tưởng|nhận thấy|ước tính|"
+                            r"chắc chắn|có lẽ|có thể|nhiều khả năng|e rằng|lo ngại)\b[^.;,]*$")
 
 
 def _subject_before(a: Article, si: int, c: Candidate, refs: list[Mention]) -> bool:
@@ -341,7 +346,8 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
     if speaker is None and kind != "agreement" and not BOTH_SIDES.search(before):
         speaker = salient(a, si, out)
     raw = a.text[cstart:cend]
-    items = _split_items(raw) if ";" in raw else [raw]
+    # a promise joined by ';' is one promise; requests, plans and agreements are listed one item each
+    items = _split_items(raw) if ";" in raw and kind != "commitment" else [raw]
     res: list[Statement] = []
     for item in items:
         content = _clean(item)
@@ -358,6 +364,9 @@ def _two_parties(a: Article, si: int, cs: int, refs: list[Mention]) -> bool:
     if len(before) < 2:
         return False
     x, y = before[-2], before[-1]
+    lead = a.text[a.sentences[si].start:x.start].split()[-1:]
+    if lead and lead[0].lower() in ("giữa", "của", "với", "và", "như"):
+        return False
     return bool(re.fullmatch(r"\s+(?:và|cùng)\s+", a.text[x.end:y.start])) and len(a.text[y.end:cs].split()) <= 2
 
 
