@@ -1,6 +1,9 @@
 """Meetings, conferences, visits, signings, launches, policies and investments, one sentence each."""
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from hoptac.learn import classifier
 from hoptac.learn.features import candidates, event_features
 from hoptac.models import Article, Event
@@ -93,8 +96,8 @@ def _when(a: Article, si: int) -> list:
     for d in a.dates:
         if d.sent != si or not d.value or d.kind not in ("point", "range", "relative"):
             continue
-        if len(d.value) == 4 and a.published and d.value > a.published[:4]:
-            continue
+        if len(d.value) == 4 and d.value > (a.published[:4] if a.published else str(date.today().year)):
+            continue  # a year still to come is a target
         out.append(d)
     return out
 
@@ -134,10 +137,14 @@ def run(a: Article, res) -> None:
         typ = learned or min((t[1] for t in trig), key=PRIORITY.index)
         date = dates[0].value if dates else None
         parts = _participants(a, refs, loc)
-        if learned is None:
-            if date is None and (typ in NEEDS_DATE or loc is None):
-                continue
-            if date is None and not any(a.entities[p].type == "PER" for p in parts):
+        if learned is None and date is None:
+            # an undated happening stands when the sentence reports it as done ("đã ký kết", "vừa ban hành")
+            # between named parties, or at a named place with a person
+            clause = re.split(r"[,;:]", a.text[max(s.start, trig[0][0] - 40):trig[0][0]])[-1]
+            done = re.search(r"\b(?:đã|vừa|chính thức)\b", clause) is not None
+            named = [p for p in parts if a.entities[p].type in ("PER", "ORG")]
+            if not ((done and named) or (loc is not None and typ not in NEEDS_DATE and
+                                         any(a.entities[p].type == "PER" for p in parts))):
                 continue
         at = trig[0][0] if trig else s.start
         events.append(Event(typ, date, loc, parts, si, a.text[at:at + 20]))
