@@ -116,16 +116,18 @@ class Scanner:
             if tok.cap and self.title_at(k):
                 break
             if tok.cap or tok.low[:1].isdigit():
-                if tok.cap and self._surname_ahead(k):
-                    break
                 m = self.name_at(k) if tok.cap else None
+                if tok.cap and self._surname_ahead(k) and not (m and m[1].type in ("LOC", "ORG")):
+                    break  # a person's name ends the organization; "Hàn Quốc", "Hà Nội" are places, not people
                 if m and typ == "MISC" and m[1].type == "ORG" and k > j and not t[k - 1].cap:
                     break  # "Luật AI trình Quốc hội": a law's name stops before the body it goes to
                 if m:
                     k += m[0]
                     caps += 1
                     if m[1].type == "LOC" and k < n and t[k].cap:
-                        break
+                        m2 = self.name_at(k)
+                        if not (typ == "ORG" and m2 and m2[1].type == "LOC" and m2[1].kind in ("province", "city")):
+                            break  # "Công ty TNHH X Việt Nam Hải Phòng": a unit named by country, then city
                     continue
                 if tok.low[:1].isdigit() and typ != "MISC":
                     break
@@ -161,6 +163,10 @@ class Scanner:
                     continue
             break
         return k
+
+    def _field_word(self, j: int) -> bool:
+        """"Bộ trưởng Kinh tế và Công nghiệp Israel": a ministry's field, capitalized, is no person's name."""
+        return " ".join(x.low for x in self.t[j:j + 2]) in self.lex.fields
 
     def _subsidiary_end(self, j: int) -> int:
         """End of what follows a company's name and belongs to it: "C&T", or the places of a subsidiary."""
@@ -295,7 +301,7 @@ class Scanner:
                     if m3 and m3[1].type == "LOC":  # "Tổng Giám đốc Marvell Việt Nam": the country belongs to the org
                         out.append((j, j + m3[0], "LOC", "lexicon", m3[1]))
                         j += m3[0]
-                    if j < n and t[j].cap and not self.title_at(j) and not self.name_at(j):
+                    if j < n and t[j].cap and not self.title_at(j) and not self.name_at(j) and not self._field_word(j):
                         e = self.person_run(j)
                         if e > j:
                             out.append((j, e, "PER", "title", None))
@@ -425,6 +431,7 @@ def run(a: Article, res) -> None:
 
 
 _ORG_LEFT = re.compile(r"(?:^|[\s,(])(?:[Tt]heo|hãng(?: tin)?|nhà sản xuất|đối thủ|startup|công ty con)\s+$")
+_PLACE_LEFT = re.compile(r"(?:\b(?:tại|ở)\s+|(?:Quốc|Nam|Bản|Mỹ|Kỳ|Độ|Loan)\s*\((?:[^()]*,\s*)?)$")
 _ORG_RIGHT = re.compile(r"^\s*(?:cho biết|cho hay|công bố|thông báo|tuyên bố|cam kết|đã ký|ký kết|đầu tư|sản xuất|"
                         r"ra mắt|mua lại|muốn mua|dự kiến|có kế hoạch|sẽ đầu tư|vừa|đã đầu tư)\b")
 
@@ -440,6 +447,12 @@ def _type_unknown(a: Article, mentions: list[Mention]) -> None:
         foreign = not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", m.text))
         if _ORG_LEFT.search(left) or (foreign and _ORG_RIGHT.match(right)):
             m.type = "ORG"
+        elif foreign and _PLACE_LEFT.search(left):
+            m.type = "LOC"  # "tại Gumi", "nhà máy ở Paju", "Hàn Quốc (Gumi, Paju)"
+        elif foreign and re.search(r"(?:^|\s)(?:và|,)\s*$", left):
+            prev = next((x for x in reversed(mentions) if x.end <= m.start and x.sent == m.sent), None)
+            if prev is not None and prev.type in ("ORG", "LOC") and m.start - prev.end <= 5:
+                m.type = prev.type  # "Theo Nikkei Asia và Reuters": a list holds names of one kind
 
 
 def _split_head_person(a: Article, mentions: list[Mention], lex: Lexicons) -> None:

@@ -167,12 +167,18 @@ def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int 
                 return m.entity
             head = _head_of(a, m, left)
             return head if head is not None else _appositive_head(a, m, cands)
-        if a.entities[m.entity].type == "MISC" and m.how in ("caps", "acronym") \
+        if a.entities[m.entity].type == "MISC" and (m.how == "acronym" or (m.how == "caps" and _foreign(m.text))) \
                 and len(a.text[m.end:cue_start].split()) <= 3 and "," not in a.text[m.end:cue_start]:
             a.entities[m.entity].type = "ORG"  # an unknown name acting as the subject of a cue is an actor
             m.type = "ORG"
             return m.entity
     return None
+
+
+def _foreign(name: str) -> bool:
+    """A name with a syllable no Vietnamese word has ("Lumora", "Credence"): a foreign firm's, not a common word."""
+    from .names import _VI_SYLLABLE
+    return not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", name))
 
 
 _HEAD_OF = re.compile(r"(?:người đứng đầu|lãnh đạo cao nhất|người đứng đầu cơ quan)\s*$", re.I)
