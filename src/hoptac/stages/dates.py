@@ -95,7 +95,7 @@ class Resolver:
         return str(self.pub.year + 1)
 
 
-_MAYBE = re.compile(r"\d|hôm|nay|mai|ngoái|tới|sau", re.I)
+_MAYBE = re.compile(r"\d|hôm|nay|mai|ngoái|tới|sau|tháng", re.I)
 
 
 def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, int, str, str | None, str]]:

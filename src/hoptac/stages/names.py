@@ -432,8 +432,9 @@ def run(a: Article, res) -> None:
 
 _ORG_LEFT = re.compile(r"(?:^|[\s,(])(?:[Tt]heo|hãng(?: tin)?|nhà sản xuất|đối thủ|startup|công ty con)\s+$")
 _PLACE_LEFT = re.compile(r"(?:\b(?:tại|ở)\s+|(?:Quốc|Nam|Bản|Mỹ|Kỳ|Độ|Loan)\s*\((?:[^()]*,\s*)?)$")
-_ORG_RIGHT = re.compile(r"^\s*(?:cho biết|cho hay|công bố|thông báo|tuyên bố|cam kết|đã ký|ký kết|đầu tư|sản xuất|"
-                        r"ra mắt|mua lại|muốn mua|dự kiến|có kế hoạch|sẽ đầu tư|vừa|đã đầu tư)\b")
+_ORG_RIGHT = re.compile(r"^\s*(?:cho biết|cho hay|công bố|thông báo|tuyên bố|cam kết|đã ký|ký kết|ký|đầu tư|sản xuất|"
+                        r"ra mắt|mua lại|muốn mua|dự kiến|có kế hoạch|sẽ đầu tư|vừa|đã đầu tư|họp|tổ chức|phối hợp|"
+                        r"hợp tác|khai trương|triển khai)\b")
 
 
 def _type_unknown(a: Article, mentions: list[Mention]) -> None:
