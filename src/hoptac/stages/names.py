@@ -216,6 +216,8 @@ class Scanner:
 
     def _surname_ahead(self, k: int) -> bool:
         e = _surname_person(self.t, k, self.surnames)
+        if e > k and any((m := self.name_at(x)) and m[1].type == "LOC" for x in range(k + 1, e)):
+            return False  # "Sao Mai Việt Nam": a run that holds a known place is a firm's name, not a person's
         return e > k and (e >= self.n or not self.t[e].cap)
 
     def person_run(self, i: int) -> int:
