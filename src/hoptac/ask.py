@@ -25,7 +25,8 @@ STOP = set("""ai gi nao dau bao nhieu khi nao bao gio luc nao ngay nao nam nao t
 la co cua do duoc va voi nhung cac mot trong cho de ve tu den toi nay kia thi ma ra vao len da se dang
 khong chua hay hoac the nhu the nao sao vi sao tai sao nguoi chu gi nhieu it bang hon nua cung boi theo""".split())
 UNIT_HINTS = {"tien": ("USD", "VND", "EUR", "CNY", "JPY", "KRW"), "usd": ("USD",), "dong": ("VND",),
-              "met vuong": ("m2",), "m2": ("m2",), "hecta": ("ha",), "phan tram": ("%",), "ty le": ("%",)}
+              "met vuong": ("m2",), "m2": ("m2",), "hecta": ("ha",), "phan tram": ("%",), "ty le": ("%",),
+              "cong suat": ("MW", "GW", "kW", "MWp"), "dien tich": ("m2", "ha", "km2")}
 WHICH_NOUNS = ["trung tam", "tap doan", "cong ty", "to chuc", "chuong trinh", "hiep hoi", "thanh pho", "quoc gia",
                "doanh nghiep", "nghi quyet", "chien luoc", "co quan", "ngan hang", "hoi nghi", "su kien", "du an",
                "linh vuc", "bo", "luat", "quy", "tinh", "nuoc", "truong", "vien"]
@@ -74,9 +75,9 @@ class Answer:
                               for c in self.citations]}
 
 
-def question_type(fq: str) -> str:
-    """The kind of answer a folded question asks for."""
-    if re.search(r"\bbao nhieu\b|\bmay\b", fq):
+def question_type(fq: str, q: str = "") -> str:
+    """The kind of answer a folded question asks for (q, unfolded, tells "mấy" from "nhà máy")."""
+    if re.search(r"\bbao nhieu\b", fq) or re.search(r"\bmấy\b", q.lower()):
         return "how_many"
     if re.search(r"\b(khi nao|bao gio|luc nao|nam nao|thang nao|ngay nao|thoi gian nao|tu khi nao)\b", fq):
         return "when"
@@ -92,6 +93,16 @@ def question_type(fq: str) -> str:
             re.search(r"\b(gi|nhung gi|noi dung|viec gi|nao)\b", fq):
         return "statement"
     return "sentence"
+
+
+def _title_which(fq: str) -> bool:
+    """The words before "nào" end with a known title ("Phó Chủ tịch nước nào", "Bộ trưởng nào")."""
+    m = re.search(r"((?:\w+\s+){1,5})nao\b", fq)
+    if not m:
+        return False
+    words = m.group(1).split()
+    titles = {key(t) for t in Lexicons.load().titles.values()}
+    return any(" ".join(words[i:]) in titles for i in range(len(words)))
 
 
 def keywords(fq: str) -> list[str]:
@@ -202,24 +213,65 @@ def _in_question(name: str, fq: str) -> bool:
     return bool(k) and f" {k} " in f" {key(fq)} "
 
 
+MONEY_WORDS = re.compile(r"\b(?:von|doanh thu|tri gia|gia tri|xuat khau|nhap khau|giai ngan|kim ngach|vien tro|tien|"
+                         r"loi nhuan|ngan sach|chi phi|dau tu bao nhieu|tong muc)\b")
+CURRENCIES = ("USD", "VND", "EUR", "CNY", "JPY", "KRW", "won", "yên", "nhân dân tệ")
+TOP = 8  # candidate sentences an answer may come from
+
+
+def _near(fq_words: set[str], text: str, start: int, end: int) -> float:
+    """Share of the question's words found within a few words of a fact in its sentence."""
+    window = fold(text[max(0, start - 60):end + 60])
+    ws = set(re.findall(r"\w+", window))
+    return len(ws & fq_words) / max(1, len(fq_words))
+
+
+_DOC_NUMBER = re.compile(r"\bsố\s+(\d+[\w/\-–.]*\w)", re.I)
+
+
+def _answer_number(store, fq, cands):
+    """"quyết định số mấy", "thông báo số bao nhiêu": the document number the sentence gives."""
+    for _, h in cands[:TOP]:
+        for m in _DOC_NUMBER.finditer(h.text):
+            if not m.group(1).isdigit() or "/" in h.text[m.end():m.end() + 2]:
+                if fold(m.group(1)) not in fq:
+                    return m.group(1), h
+        m = re.search(r"\b(\d+/[A-ZĐ][\w\-–/]*)", h.text)
+        if m and fold(m.group(1)) not in fq:
+            return m.group(1), h
+    return None
+
+
 def _answer_how_many(store, fq, cands):
     hints = [u for k, units in UNIT_HINTS.items() if re.search(rf"\b{k}\b", fq) for u in units]
+    money = (bool(MONEY_WORDS.search(fq)) or "USD" in hints) and not re.search(r"\b(phan tram|ty le|cong suat)\b", fq)
     after = re.search(r"bao nhieu\s+((?:\w+\s*){1,3})", fq)
-    noun = fold(after.group(1)).split() if after else []
-    for _, h in cands[:15]:
+    noun = [w for w in (fold(after.group(1)).split() if after else []) if w not in STOP]
+    qwords = set(keywords(fq))
+    best = None
+    for rank, (_, h) in enumerate(cands[:TOP]):
         with store.engine.connect() as c:
-            figs = c.execute(select(S.figures.c.text, S.figures.c.unit, S.figures.c.value).where(and_(
+            figs = c.execute(select(S.figures.c.text, S.figures.c.unit, S.figures.c.value, S.figures.c.char_start,
+                                    S.figures.c.char_end).where(and_(
                 S.figures.c.doc_id == h.doc_id, S.figures.c.sent_idx == h.sent_idx))).all()
-        best = None
+        base = _sentence_start(store, h) if figs else 0
         for f in figs:
+            if f" {fold(f.text)} " in f" {fq} ":
+                continue  # a figure the question already states is not its answer
             u = fold(f.unit)
+            is_money = any(f.unit.lower() == x.lower() for x in CURRENCIES) or u in ("usd", "vnd", "dong")
+            if money and not is_money:
+                continue
             score = (2 if hints and f.unit in hints else 0) + sum(1 for w in noun if w in u.split())
+            if (hints or noun) and not money and score == 0:
+                continue
+            score += 2 * _near(qwords, h.text, f.char_start - base, f.char_end - base) - 0.25 * rank
             if best is None or score > best[0]:
-                best = (score, f)
-        if best and (best[0] > 0 or not (hints or noun)):
-            f = best[1]
-            value = int(f.value) if float(f.value).is_integer() else f.value
-            return f"{f.text} ({value} {f.unit})", h
+                best = (score, f, h)
+    if best:
+        f, h = best[1], best[2]
+        value = int(f.value) if float(f.value).is_integer() else f.value
+        return f"{f.text} ({value} {f.unit})", h
     return None
 
 
@@ -227,19 +279,53 @@ _DATE_NEAR = re.compile(r"(?:tháng\s+\d{1,2}\s*[/.-]\s*\d{4}|(?:ngày\s+)?\d{1,
                         r"quý\s+[IV\d]+\s*/\s*\d{4})", re.I)
 
 
+def _date_kind(text: str) -> str:
+    """A stored date's reading from its words: a deadline ("đến năm 2030"), a range ("25-27/5"), or a point."""
+    t = text.lower().strip()
+    if re.match(r"(?:từ nay\s+)?(?:đến|tới|trước|tầm nhìn|định hướng)\b", t):
+        return "deadline"
+    if re.search(r"\d\s*(?:-|–|đến)\s*\d{1,2}[./]", t):
+        return "range"
+    return "point"
+
+
 def _answer_when(store, fq, cands):
-    for _, h in cands[:10]:
+    want_year = bool(re.search(r"\bnam nao\b", fq)) and not re.search(r"\bngay\b", fq)
+    want_range = bool(re.search(r"\b(tu ngay nao|nhung ngay nao|tu ngay|den ngay nao)\b", fq))
+    qwords = set(keywords(fq))
+    best = None
+    for rank, (_, h) in enumerate(cands[:TOP]):
         with store.engine.connect() as c:
-            dates = c.execute(select(S.dates.c.text, S.dates.c.value, S.dates.c.char_start).where(and_(
-                S.dates.c.doc_id == h.doc_id, S.dates.c.sent_idx == h.sent_idx))).all()
-        if dates:
-            d = dates[0]
-            return (f"{d.text} ({d.value})" if d.value else d.text), h
+            dates = c.execute(select(S.dates.c.text, S.dates.c.value, S.dates.c.char_start, S.dates.c.char_end
+                                     ).where(and_(
+                S.dates.c.doc_id == h.doc_id, S.dates.c.sent_idx == h.sent_idx))
+                .order_by(S.dates.c.char_start)).all()
+        base = _sentence_start(store, h) if dates else 0
+        for d in dates:
+            kind = _date_kind(d.text)
+            if f" {fold(d.text)} " in f" {fq} " or kind == "deadline":
+                continue  # the question's own date, or a target, is not when it happened
+            score = 2 * _near(qwords, h.text, d.char_start - base, d.char_end - base) - 0.25 * rank
+            if want_year and d.value and len(d.value) == 4:
+                score += 0.5
+            if want_range and kind == "range":
+                score += 0.5
+            if best is None or score > best[0]:
+                best = (score, d, h)
+    if best:
+        d, h = best[1], best[2]
+        if _date_kind(d.text) == "range":  # both ends: "từ ngày 25-27/5/2025"
+            m = re.search(r"\d{1,2}\s*(?:-|–|đến)\s*\d{1,2}[./]\d{1,2}(?:[./]\d{4})?", h.text)
+            if m:
+                return m.group(0), h
+        return (f"{d.text} ({d.value})" if d.value else d.text), h
     return None
 
 
 def _answer_where(store, fq, cands):
-    for _, h in cands[:10]:
+    qwords = set(keywords(fq))
+    best = None
+    for rank, (_, h) in enumerate(cands[:TOP]):
         base = _sentence_start(store, h)
         ms = _mentions(store, h)
         for m in re.finditer(r"(?:^|\s)(?:tại|ở)\s+", h.text):
@@ -249,7 +335,7 @@ def _answer_where(store, fq, cands):
                 continue
             end = m.end()
             # a capitalized run, or the lowercase-written place that starts here
-            run = re.match(r"(?:[A-ZÀ-ỸĐ][\w.]*(?:\s+|$)|(?:và|-)\s+(?=[A-ZÀ-ỸĐ]))+", h.text[end:])
+            run = re.match(r"(?:[A-ZÀ-ỸĐ][\w.]*(?:\s+|$)|(?:-)\s+(?=[A-ZÀ-ỸĐ]))+", h.text[end:])
             stop = max((x.char_end - base for x in lead), default=end)
             stop = max(stop, end + (len(run.group(0).rstrip()) if run else 0))
             grown = True
@@ -259,9 +345,12 @@ def _answer_where(store, fq, cands):
                     if 0 < x.char_start - base - stop <= 1 and x.char_end - base > stop:
                         stop, grown = x.char_end - base, True
             place = h.text[end:stop].strip(" ,.;")
-            if place and not _in_question(place, fq):
-                return place, h
-    return None
+            if not place or _in_question(place, fq):
+                continue
+            score = _near(qwords, h.text, end, stop) - rank + (0.5 if any(x.type == "LOC" for x in lead) else 0)
+            if best is None or score > best[0]:
+                best = (score, place, h)
+    return (best[1], best[2]) if best else None
 
 
 def _answer_who_is(store, fq, cands):
@@ -303,7 +392,29 @@ def _answer_who_is(store, fq, cands):
     return row.person, h
 
 
+def _asked_title(fq: str) -> str | None:
+    """The longest known title the question names ("Chủ tịch nước nào" -> "chu tich nuoc")."""
+    titles = sorted({key(t) for t in Lexicons.load().titles.values() if f" {key(t)} " in f" {fq} "}, key=len)
+    return titles[-1] if titles else None
+
+
 def _answer_who(store, fq, cands):
+    want = _asked_title(fq)
+    if want:
+        # the people of the candidate sentences, then which of them the store gives that title (by name: indexed)
+        per_hit = []
+        for _, h in cands[:TOP]:
+            names = _entity_names(store, [m.entity_id for m in _mentions(store, h) if m.entity_id])
+            per_hit.append((h, [n for n in names.values() if not _in_question(n, fq)]))
+        people = sorted({n for _, ns in per_hit for n in ns})
+        with store.engine.connect() as c:
+            rows = c.execute(select(S.roles.c.person, S.roles.c.title).where(S.roles.c.person.in_(people))).all() \
+                if people else []
+        holders = {p for p, t in rows if key(t) == want}
+        for h, ns in per_hit:
+            hit = [n for n in ns if n in holders]
+            if hit:
+                return hit[0], h
     for _, h in cands[:10]:
         ms = _mentions(store, h)
         names = _entity_names(store, [m.entity_id for m in ms if m.entity_id])
@@ -394,7 +505,9 @@ def ask(store: Store, question: str) -> Answer:
     """Answer one question; says plainly when the knowledge base does not know."""
     q = (question or "").strip()
     fq = fold(q)
-    kind = question_type(fq)
+    kind = question_type(fq, q)
+    if kind == "which" and _title_which(fq):
+        kind = "who"  # "Phó Chủ tịch nước nào ...": a title, not a country
     words = keywords(fq)
     if not words:
         return Answer(q, "Câu hỏi không có từ khóa nào để tìm.", [], kind, False)
@@ -405,7 +518,10 @@ def ask(store: Store, question: str) -> Answer:
     cands = _candidates(store, fq, words)
     handlers = {"how_many": _answer_how_many, "when": _answer_when, "where": _answer_where,
                 "who_is": _answer_who_is, "who": _answer_who, "which": _answer_which}
-    got = handlers[kind](store, fq, cands) if kind in handlers else None
+    if kind == "how_many" and re.search(r"\bso (may|bao nhieu|hieu)\b", fq):
+        got = _answer_number(store, fq, cands) or _answer_how_many(store, fq, cands)
+    else:
+        got = handlers[kind](store, fq, cands) if kind in handlers else None
     if got is None and kind == "who_is":
         got = _answer_who(store, fq, cands)
     if got:
