@@ -209,8 +209,14 @@ def _entity_names(store: Store, ids: list[int]) -> dict[int, str]:
 
 
 def _in_question(name: str, fq: str) -> bool:
+    """The question names it, in full or, for a person of several words, by the last ("Macron")."""
     k = key(name)
-    return bool(k) and f" {k} " in f" {key(fq)} "
+    if not k:
+        return False
+    q = f" {key(fq)} "
+    words = k.split()
+    return f" {k} " in q or (len(words) >= 2 and len(words[-1]) >= 4 and f" {words[-1]} " in q
+                             and name[:1].isupper() and not any(w.isdigit() for w in words))
 
 
 MONEY_WORDS = re.compile(r"\b(?:von|doanh thu|tri gia|gia tri|xuat khau|nhap khau|giai ngan|kim ngach|vien tro|tien|"
@@ -289,9 +295,18 @@ def _date_kind(text: str) -> str:
     return "point"
 
 
+_PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
+
+
 def _answer_when(store, fq, cands):
+    if re.search(r"\btu nam nao den nam nao\b|\bgiai doan nao\b", fq):
+        for _, h in cands[:TOP]:
+            m = _PERIOD.search(h.text)
+            if m:
+                return m.group(0), h
     want_year = bool(re.search(r"\bnam nao\b", fq)) and not re.search(r"\bngay\b", fq)
-    want_range = bool(re.search(r"\b(tu ngay nao|nhung ngay nao|tu ngay|den ngay nao)\b", fq))
+    want_range = bool(re.search(r"\b(tu ngay nao|nhung ngay nao|den ngay nao)\b", fq))
+    want_deadline = bool(re.search(r"\b(truoc ngay nao|han chot|thoi han|truoc thoi diem nao)\b", fq))
     qwords = set(keywords(fq))
     best = None
     for rank, (_, h) in enumerate(cands[:TOP]):
@@ -303,13 +318,15 @@ def _answer_when(store, fq, cands):
         base = _sentence_start(store, h) if dates else 0
         for d in dates:
             kind = _date_kind(d.text)
-            if f" {fold(d.text)} " in f" {fq} " or kind == "deadline":
+            if f" {fold(d.text)} " in f" {fq} " or (kind == "deadline" and not want_deadline):
                 continue  # the question's own date, or a target, is not when it happened
             score = 2 * _near(qwords, h.text, d.char_start - base, d.char_end - base) - 0.25 * rank
             if want_year and d.value and len(d.value) == 4:
                 score += 0.5
             if want_range and kind == "range":
-                score += 0.5
+                score += 1.5
+            if want_deadline and kind == "deadline":
+                score += 1.5
             if best is None or score > best[0]:
                 best = (score, d, h)
     if best:
@@ -410,7 +427,7 @@ def _answer_who(store, fq, cands):
         with store.engine.connect() as c:
             rows = c.execute(select(S.roles.c.person, S.roles.c.title).where(S.roles.c.person.in_(people))).all() \
                 if people else []
-        holders = {p for p, t in rows if key(t) == want}
+        holders = {p for p, t in rows if key(t) == want or key(t).startswith(want + " ")}
         for h, ns in per_hit:
             hit = [n for n in ns if n in holders]
             if hit:
@@ -477,6 +494,28 @@ def _answer_which(store, fq, cands):
     return None
 
 
+def _answer_role_of(store, fq, cands):
+    """"Bà X giữ chức vụ gì?": the titles the store gives a person the question names."""
+    r = S.roles
+    for _, h in cands[:TOP]:
+        names = _entity_names(store, [m.entity_id for m in _mentions(store, h) if m.entity_id])
+        people = [n for n in names.values() if f" {key(n)} " in f" {key(fq)} "]
+        if not people:
+            continue
+        with store.engine.connect() as c:
+            rows = c.execute(select(r.c.title, r.c.organization, r.c.doc_id, r.c.sent_idx, S.documents.c.source,
+                                    S.sentences.c.text)
+                             .select_from(r.join(S.documents, S.documents.c.id == r.c.doc_id)
+                                          .join(S.sentences, and_(S.sentences.c.doc_id == r.c.doc_id,
+                                                                  S.sentences.c.idx == r.c.sent_idx)))
+                             .where(r.c.person.in_(people))).all()
+        if rows:
+            row = rows[0]
+            title = " ".join(x for x in (row.title, row.organization) if x)
+            return title, Hit(row.doc_id, row.source, None, None, row.sent_idx, row.text, 1.0)
+    return None
+
+
 def _answer_statement(store, fq, cands):
     kind = "commitment" if re.search(r"\b(cam ket|hua)\b", fq) else \
         "intent" if re.search(r"\b(mong muon)\b", fq) else \
@@ -518,7 +557,9 @@ def ask(store: Store, question: str) -> Answer:
     cands = _candidates(store, fq, words)
     handlers = {"how_many": _answer_how_many, "when": _answer_when, "where": _answer_where,
                 "who_is": _answer_who_is, "who": _answer_who, "which": _answer_which}
-    if kind == "how_many" and re.search(r"\bso (may|bao nhieu|hieu)\b", fq):
+    if re.search(r"\b(chuc vu|chuc danh|cuong vi)\b", fq):
+        got = _answer_role_of(store, fq, cands) or (handlers[kind](store, fq, cands) if kind in handlers else None)
+    elif kind == "how_many" and re.search(r"\bso (may|bao nhieu|hieu)\b", fq):
         got = _answer_number(store, fq, cands) or _answer_how_many(store, fq, cands)
     else:
         got = handlers[kind](store, fq, cands) if kind in handlers else None
