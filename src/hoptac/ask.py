@@ -83,11 +83,14 @@ def question_type(fq: str, q: str = "") -> str:
         return "when"
     if re.search(r"\b(o dau|tai dau|dia diem nao|noi nao)\b", fq) or re.search(r"\bdau\s*\??$", fq):
         return "where"
-    if re.match(r"^\s*ai\b", fq) and re.search(r"\bla\b", fq):
+    # "ai" (who), not "AI" (the acronym): the unfolded question tells them apart
+    who = re.compile(r"(?<!\w)(?:ai|Ai|ại)(?!\w)") if q else re.compile(r"\bai\b")
+    src = q or fq
+    if re.match(r"^\s*(?:ai|Ai)\b", src) and re.search(r"\bla\b", fq):
         return "who_is"
     if which_noun(fq):
         return "which"
-    if re.search(r"\bai\b", fq):
+    if who.search(src):
         return "who"
     if re.search(r"\b(de nghi|yeu cau|keu goi|cam ket|hua|mong muon|thong nhat|dong y)\b", fq) and \
             re.search(r"\b(gi|nhung gi|noi dung|viec gi|nao)\b", fq):
