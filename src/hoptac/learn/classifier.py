@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import json
+import time
 
 import pycrfsuite
 
@@ -31,15 +32,26 @@ class Classifier:
         counts = Path(self.path).with_suffix(".counts.json")
         self.counts: dict[str, int] = json.loads(counts.read_text()) if counts.exists() else {}
 
+    seconds = 0.0  # time spent in the models by this process, for the speed benchmark's per-stage report
+    calls = 0
+
     def predict(self, feats: list[str]) -> tuple[str, float]:
+        t0 = time.perf_counter()
         self.tagger.set([feats])
         y = self.tagger.tag()[0]
-        return y, self.tagger.marginal(y, 0)
+        p = self.tagger.marginal(y, 0)
+        Classifier.seconds += time.perf_counter() - t0
+        Classifier.calls += 1
+        return y, p
 
     def proba(self, feats: list[str]) -> dict[str, float]:
+        t0 = time.perf_counter()
         self.tagger.set([feats])
         self.tagger.tag()
-        return {y: self.tagger.marginal(y, 0) for y in self.labels}
+        out = {y: self.tagger.marginal(y, 0) for y in self.labels}
+        Classifier.seconds += time.perf_counter() - t0
+        Classifier.calls += 1
+        return out
 
 
 def seen(model: Classifier | None, label: str) -> bool:

