@@ -29,6 +29,7 @@ BREAKERS = {
     "cùng", "đều", "rất", "không", "chưa", "vừa", "mới", "trên", "dưới", "sau", "trước", "qua", "hay", "hơn",
     "ra", "vào", "lên", "xuống", "ngày", "năm", "tháng", "sáng", "chiều", "tối", "đây", "số", "nay",
 }
+_PLACE_ABBREVIATIONS = {"tp", "tx", "q", "p", "h", "tt"}  # thành phố, thị xã, quận, phường, huyện, thị trấn
 # Heads of bodies named after the place they serve: "... tại Fukuoka" belongs to the name.
 REPRESENTING = {"tổng lãnh sự quán", "lãnh sự quán", "đại sứ quán", "hiệp hội", "hội", "văn phòng", "chi nhánh",
                 "tổ chức", "phòng thương mại", "cơ quan đại diện", "trung tâm"}
@@ -133,6 +134,9 @@ class Scanner:
                     break
                 k = self.caps_word_end(k)
                 caps += 1
+                continue
+            if tok.text == "." and caps and k + 1 < n and t[k + 1].cap and t[k - 1].low in _PLACE_ABBREVIATIONS:
+                k += 1  # "UBND TP. Hà Nội", "Công an Q. 1": an abbreviated place word ends with a dot
                 continue
             if tok.low in ("và", "&", "-") and caps and k + 1 < n and t[k + 1].cap and typ != "LOC" \
                     and not self.title_at(k + 1) and not self._surname_ahead(k + 1) and not self._starts_org(k + 1):

@@ -364,6 +364,13 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
     return res
 
 
+def _subject_follows(a: Article, si: int, pos: int, addressee: int | None) -> bool:
+    """A named party opens the clause at pos: a new subject, not the previous statement's items going on
+    ("Ngoài ra, ARM sớm mở ..." after a request to ARM still asks ARM)."""
+    return any(m.sent == si and pos <= m.start <= pos + 2 and m.entity >= 0 and m.entity != addressee
+               for m in a.mentions)
+
+
 def _two_parties(a: Article, si: int, cs: int, refs: list[Mention]) -> bool:
     """"CMC và Samsung C&T sẽ ...": two named parties joined right before the cue plan together."""
     before = [m for m in refs if m.end <= cs and a.entities[m.entity].type in ("ORG", "PER", "LOC")]
@@ -408,8 +415,9 @@ def run(a: Article, res) -> None:
         cues = _cues(a, si, res.lex, refs) if res.opts.learned else _cues_rules(a, si, res.lex, refs)
         if not cues and last_request is not None and last_request.sent == si - 1:
             m = CONTINUE.match(s.text)
-            if m:
-                out.append(Statement("request", last_request.speaker, last_request.addressee,
+            if m and not _subject_follows(a, si, s.start + m.end(), last_request.addressee):
+                # "Đồng thời, tập trung ...": the next item of the request or plan before, its subject left out
+                out.append(Statement(last_request.kind, last_request.speaker, last_request.addressee,
                                      _clean(s.text[m.end():]), date, si, s.start + m.end(), s.end, "continuation"))
                 last_request = out[-1]
                 continue
@@ -428,7 +436,7 @@ def run(a: Article, res) -> None:
             nxt = cues[k + 1][0] if k + 1 < len(cues) else s.end
             for st in _statement(a, si, cs, ce, kind, nxt, refs, out, date):
                 out.append(st)
-                if st.kind == "request":
+                if st.kind in ("request", "intent"):
                     last_request = st
             if out and out[-1].sent == si and INTRO.search(s.text):
                 intro = out[-1]
