@@ -14,14 +14,16 @@ ASSIGNS = ["statements"]
 # A cue right after one of these is a noun ("các đề xuất", "là yêu cầu"), not a reporting verb.
 NOUN_BEFORE = {"các", "những", "một", "là", "theo", "của", "đáp", "ứng", "bản", "mọi", "nhiều", "với", "về",
                "tinh", "thần", "sự", "lời", "được", "bị", "đơn", "giấy", "phiếu", "văn", "bản", "tờ", "trình",
-               "ban", "ý", "kiến", "cấm", "đảm", "bảo", "thống", "điều", "mình", "nhằm", "để", "kĩ", "kỹ", "khiến"}
+               "ban", "ý", "kiến", "cấm", "đảm", "bảo", "thống", "điều", "mình", "nhằm", "để", "kĩ", "kỹ", "khiến",
+               "độ", "trận", "ký", "mức"}
 # "hoan nghênh" before these nouns welcomes what was done ("hoan nghênh sự hợp tác", "việc", "kết quả").
 WELCOMED_NOUNS = {"sự", "việc", "kết", "những", "các", "chuyến", "quyết", "thành", "đóng", "nỗ"}
 # A cue right after one of these is negated: "không cam kết" commits to nothing.
 NEGATION = {"không", "chưa", "chẳng", "chả", "khó", "đừng"}
 # A candidate speaker right after one of these is an object, not the subject.
 OBJECT_BEFORE = {"với", "như", "của", "cho", "tại", "ở", "về", "từ", "giữa", "đến", "tới", "vào", "trong",
-                 "gồm", "là", "qua", "sang", "thăm", "tiếp", "gặp", "đón", "hoan", "nghênh"}
+                 "gồm", "là", "qua", "sang", "thăm", "tiếp", "gặp", "đón", "hoan", "nghênh",
+                 "người", "gốc", "quê"}  # "HLV người Bồ Đào Nha": a nationality, not the subject
 BOTH_SIDES = re.compile(r"\b(?:hai|các|cả hai)\s+(?:bên|phía|nước|quốc gia|đoàn)\s*(?:cùng|đã|đều)?\s*$", re.I)
 ITEM = re.compile(r"^\s*(?:(?:Thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|Một là|Hai là|Ba là|Bốn là|"
                   r"Năm là|Sáu là|Bảy là|Trước hết|Cuối cùng)\s*[,:.]\s*|[-•+–]\s+|[a-zđ]\)\s+|\d{1,2}[.)]\s+)", re.I)
@@ -45,8 +47,13 @@ def _rule_ok(a: Article, c: Candidate, prev: str) -> bool:
     if prev in NOUN_BEFORE or prev in NEGATION or (at_start and c.prior == "agreement"):
         return False
     nxt = a.text[c.end:c.end + 12].lower()
-    if c.key == "hoan nghênh" and nxt.split()[:1] and nxt.split()[0] in WELCOMED_NOUNS:
+    first = nxt.split()[0] if nxt.split() else ""
+    if c.key == "hoan nghênh" and first in WELCOMED_NOUNS:
         return False  # "hoan nghênh sự hợp tác": praise for what was done, not a request
+    if c.key == "thống nhất" and first in ("đất", "non", "tổ", "trong"):
+        return False  # "thống nhất đất nước": the reunification, no agreement
+    if c.key == "tính" and first in ("đến", "tới", "từ", "riêng", "chung", "cả", "trên", "theo"):
+        return False  # "tính đến năm ngoái": as of, no plan
     return not ((at_start and c.key == "muốn") or (c.prior == "intent" and nxt.startswith((" về ", " của "))))
 
 
@@ -84,7 +91,7 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
             # a rule cue stands unless the rules' own filters or a confident model say it is none
             if _rule_ok(a, c, prev) and (probs.get(classifier.NONE, 0.0) < VETO or not classifier.seen(model, c.prior)):
                 out.append((c.start, c.end, kind if p >= MIN_PROB else c.prior, True))
-        elif p >= MIN_PROB:
+        elif p >= MIN_PROB and _rule_ok(a, c, prev):  # the rules' noun and negation filters hold for every cue
             out.append((c.start, c.end, kind, False))
     keep: list[tuple[int, int, str]] = []
     skip_next = False
@@ -353,7 +360,7 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
         speaker = salient(a, si, out)
     raw = a.text[cstart:cend]
     # a promise joined by ';' is one promise; requests, plans and agreements are listed one item each
-    items = _split_items(raw) if ";" in raw and kind != "commitment" else [raw]
+    items = _split_items(raw) if ";" in raw and kind != "commitment" and "bao gồm" not in raw.split(";")[0] else [raw]
     res: list[Statement] = []
     for item in items:
         content = _clean(item)
