@@ -98,6 +98,8 @@ def _when(a: Article, si: int) -> list:
             continue
         if len(d.value) == 4 and d.value > (a.published[:4] if a.published else str(date.today().year)):
             continue  # a year still to come is a target
+        if len(d.value) == 4 and d.kind == "relative":
+            continue  # "năm ngoái", "năm nay": a period that a figure is counted over, not a day something happened
         out.append(d)
     return out
 
@@ -146,6 +148,10 @@ def run(a: Article, res) -> None:
             if not ((done and named) or (loc is not None and typ not in NEEDS_DATE and
                                          any(a.entities[p].type == "PER" for p in parts))):
                 continue
+        if not parts:
+            # "Tháng 9.2017, nhà máy chính thức đi vào hoạt động": the subject left out is the article's party
+            main = _salient(a, si)
+            parts = [main] if main is not None else []
         at = trig[0][0] if trig else s.start
         events.append(Event(typ, date, loc, parts, si, a.text[at:at + 20]))
     a.events = _dedupe(events)
@@ -163,7 +169,8 @@ def _dedupe(events: list[Event]) -> list[Event]:
 
 
 def _participants(a: Article, refs, place: str | None) -> list[int]:
-    """People and organizations of the sentence; places too, unless they are where it happened."""
+    """People and organizations of the sentence; places too, unless they are where it happened; named products
+    and programmes last ("Galaxy Z Fold 7 ra mắt")."""
     out: list[int] = []
     for m in refs:
         e = a.entities[m.entity]
@@ -171,4 +178,17 @@ def _participants(a: Article, refs, place: str | None) -> list[int]:
             continue
         if e.type in ("PER", "ORG", "LOC") and e.id not in out:
             out.append(e.id)
+    for m in a.mentions:
+        if refs and m.sent == refs[0].sent and m.type == "MISC" and m.entity >= 0 and m.how == "caps" \
+                and m.entity not in out and len(out) < 2:
+            out.append(m.entity)
     return out
+
+
+def _salient(a: Article, si: int) -> int | None:
+    """The organization (else person) the article has named most often up to this sentence."""
+    counts: dict[int, int] = {}
+    for m in a.mentions:
+        if m.sent <= si and 0 <= m.entity < len(a.entities) and a.entities[m.entity].type in ("ORG", "PER"):
+            counts[m.entity] = counts.get(m.entity, 0) + (2 if a.entities[m.entity].type == "ORG" else 1)
+    return max(counts, key=lambda e: (counts[e], -e)) if counts else None
