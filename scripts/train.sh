@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Rebuild the learned classifiers (src/hoptac/learned/) from data/annotations/ with a fixed seed and print
+# the held-out scores:  bash scripts/train.sh [--gold-out DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+say() { echo "[hoptac] $*"; }
+warn() { echo "[hoptac] WARNING: $*" >&2; }
+# shellcheck source=scripts/venv.sh
+source "$ROOT/scripts/venv.sh"
+ensure_venv ""
+exec "$ROOT/.venv/bin/hoptac" train --annotations data/annotations --bench ../shared/corpus/bench/dantri-2019-2021.jsonl "$@"
