@@ -83,8 +83,9 @@ class Scanner:
                 # a match must end at a word boundary: "Ý kiến", "Anh em" are not names
                 j = i + n
                 if j < self.n and toks[j].word == toks[j - 1].word and toks[j].alpha and not toks[j].cap \
-                        and _VI_SYLLABLE.match(toks[j - 1].low):  # "Samsung điện tử" glued is still Samsung
-                    continue
+                        and _VI_SYLLABLE.match(toks[j - 1].low) \
+                        and not (n >= 2 and table is self.lex.titles and not self._head_prefix(toks[i:j + 1])):
+                    continue  # "Samsung điện tử" glued is still Samsung; "Tổng Giám đốc điều hành" a title
                 return n, v
         return None
 
@@ -167,6 +168,11 @@ class Scanner:
                     continue
             break
         return k
+
+    def _head_prefix(self, toks: list[Tok]) -> bool:
+        """These syllables begin an organization's head word ("Đại sứ quán", "Tổng Lãnh sự quán")."""
+        k = " ".join(x.low for x in toks)
+        return any(h == k or h.startswith(k + " ") for h in self.lex.org_heads)
 
     def _field_word(self, j: int) -> bool:
         """"Bộ trưởng Kinh tế và Công nghiệp Israel": a ministry's field, capitalized, is no person's name."""
@@ -454,7 +460,8 @@ def _type_unknown(a: Article, mentions: list[Mention]) -> None:
         foreign = not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", m.text))
         if _ORG_LEFT.search(left) or (foreign and _ORG_RIGHT.match(right)):
             m.type = "ORG"
-        elif foreign and _PLACE_LEFT.search(left):
+        elif foreign and _PLACE_LEFT.search(left) and ("(" not in left[-3:] and not left.rstrip().endswith(",")
+                                                         or "," in a.text[m.start - 40:m.end + 40].split("(")[-1]):
             m.type = "LOC"  # "tại Gumi", "nhà máy ở Paju", "Hàn Quốc (Gumi, Paju)"
         elif foreign and re.search(r"(?:^|\s)(?:và|,)\s*$", left):
             prev = next((x for x in reversed(mentions) if x.end <= m.start and x.sent == m.sent), None)

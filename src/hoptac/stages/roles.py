@@ -12,6 +12,10 @@ ASSIGNS = ["roles"]
 
 _SEP_CHAIN = re.compile(r"^\s*(?:,|và|kiêm)\s*$")
 _SEP_APPOS = re.compile(r"^\s*[,\-–—]\s*$")
+# "ông X, nhà sáng lập, Chủ tịch ...": a lowercase title between the name and the capitalized chain
+_LOWER_BETWEEN = re.compile(r"^\s*,\s*(?:[a-zà-ỹđ]+\s+){0,3}[a-zà-ỹđ]+\s*,\s*$")
+# "Tổng Giám đốc điều hành Tập đoàn X": a few lowercase words may finish a title before its organization
+_TITLE_TAIL = re.compile(r"^\s+(?:[a-zà-ỹđ]+\s+){0,2}$")
 _LOWER_TITLE_END = re.compile(r"\s+(?:của|tại|ở|thuộc|cùng|và)\s|[,.;:()]")
 
 
@@ -69,15 +73,55 @@ def run(a: Article, res) -> None:
                         c -= 1
             elif m.type == "PER" and m.entity >= 0 and k + 1 < len(ms):
                 nxt = ms[k + 1]
-                if nxt.type == "TITLE" and _SEP_APPOS.match(a.text[m.end:nxt.start]):
-                    org_m = ms[k + 2] if k + 2 < len(ms) and ms[k + 2].type in ("ORG", "LOC", "HEAD") \
-                        and _adjacent(a, nxt, ms[k + 2]) else None
-                    add(m.entity, nxt.text, _resolve_head(a, org_m) if org_m else None, m, nxt.end)
-                    nxt.entity = -2 - m.entity
+                after = ms[k + 2] if k + 2 < len(ms) else None
+                # "ông Jensen Huang, Bộ trưởng Nguyễn Chí Dũng": a title right before a name is that name's
+                owned = after is not None and after.type == "PER" and _adjacent(a, nxt, after)
+                gap = a.text[m.end:nxt.start]
+                if nxt.type == "TITLE" and (_SEP_APPOS.match(gap) or _LOWER_BETWEEN.match(gap)) and not owned:
+                    _lower_appositive(a, m, res, add)
+                    _appositive_chain(a, ms, k, add)
                     continue
             if m.type == "PER" and m.entity >= 0:
                 _lower_appositive(a, m, res, add)
     a.roles = roles
+
+
+_KIEM = re.compile(r"\s+kiêm\s+", re.I)
+
+
+def _appositive_chain(a: Article, ms: list[Mention], k: int, add) -> None:
+    """"X, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an": every title of the chain after a name is the name's;
+    titles joined by "kiêm" share the organization that follows the last of them."""
+    person = ms[k]
+    j = k + 1
+    pending: list[Mention] = []  # titles waiting for the organization a "kiêm" chain ends with
+    while j < len(ms) and ms[j].type == "TITLE":
+        t = ms[j]
+        org_m = ms[j + 1] if j + 1 < len(ms) and ms[j + 1].type in ("ORG", "LOC", "HEAD") \
+            and (_adjacent(a, t, ms[j + 1]) or _TITLE_TAIL.match(a.text[t.end:ms[j + 1].start])) else None
+        org = _resolve_head(a, org_m) if org_m else None
+        pending.append(t)
+        if org is not None or j + 1 + (org_m is not None) >= len(ms):
+            for p in pending:
+                for part in _KIEM.split(p.text):  # "Chủ tịch kiêm Tổng Giám đốc": two titles, one organization
+                    add(person.entity, part.strip(), org, p, t.end)
+                p.entity = -2 - person.entity
+            pending = []
+        nxt_i = j + 1 + (org_m is not None)
+        if nxt_i >= len(ms) or ms[nxt_i].type != "TITLE":
+            break
+        sep = a.text[(org_m or t).end:ms[nxt_i].start]
+        if not _SEP_CHAIN.match(sep):
+            break
+        if pending and "kiêm" not in sep:
+            for p in pending:  # a comma ends a title without its own organization
+                add(person.entity, p.text, None, p, t.end)
+                p.entity = -2 - person.entity
+            pending = []
+        j = nxt_i
+    for p in pending:
+        add(person.entity, p.text, None, p, p.end)
+        p.entity = -2 - person.entity
 
 
 def _adjacent(a: Article, left: Mention, right: Mention) -> bool:

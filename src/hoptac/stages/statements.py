@@ -17,7 +17,8 @@ NOUN_BEFORE = {"các", "những", "một", "là", "theo", "của", "đáp", "ứ
                "ban", "ý", "kiến", "cấm", "đảm", "bảo", "thống", "điều", "mình", "nhằm", "để", "kĩ", "kỹ", "khiến",
                "độ", "trận", "ký", "mức"}
 # "hoan nghênh" before these nouns welcomes what was done ("hoan nghênh sự hợp tác", "việc", "kết quả").
-WELCOMED_NOUNS = {"sự", "việc", "kết", "những", "các", "chuyến", "quyết", "thành", "đóng", "nỗ"}
+WELCOMED_NOUNS = {"sự", "việc", "kết", "những", "các", "chuyến", "quyết", "thành", "đóng", "nỗ", "dự", "kế", "ý",
+                  "cam", "đề", "chủ", "định", "tinh", "hoạt"}
 # A cue right after one of these is negated: "không cam kết" commits to nothing.
 NEGATION = {"không", "chưa", "chẳng", "chả", "khó", "đừng"}
 # A candidate speaker right after one of these is an object, not the subject.
@@ -30,6 +31,8 @@ ITEM = re.compile(r"^\s*(?:(?:Thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|
 INTRO = re.compile(r"(?:một số|các|những)\s+(?:nội dung|vấn đề|đề xuất|kiến nghị|điểm|nhiệm vụ|giải pháp)"
                    r"(?:\s+(?:sau|như sau|chính|cụ thể|quan trọng))?\s*[.:]?\s*$|(?:như sau|sau đây)\s*[.:]?\s*$|:\s*$",
                    re.I)
+ORDINAL = re.compile(r"^\s*(?:Thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|Một là|Hai là|Ba là|Bốn là|"
+                     r"Năm là|Trước hết|Cuối cùng)\s*[,:.]\s*", re.I)
 CONTINUE = re.compile(r"^\s*(?:Ngoài ra|Bên cạnh đó|Đồng thời|Cùng với đó)\s*,\s*", re.I)
 _LIST_SEP = re.compile(r"\s*(?:,|và|cùng)\s*")
 _LEAD = re.compile(r"^\s*(?:rằng|là|:|,|và|sẽ)\s*", re.I)
@@ -50,6 +53,10 @@ def _rule_ok(a: Article, c: Candidate, prev: str) -> bool:
     first = nxt.split()[0] if nxt.split() else ""
     if c.key == "hoan nghênh" and first in WELCOMED_NOUNS:
         return False  # "hoan nghênh sự hợp tác": praise for what was done, not a request
+    if c.prior in ("request", "commitment") and re.match(r"\s+(?:[\wÀ-ỹ]+\s+){0,2}của\b", a.text[c.end:c.end + 30]):
+        return False  # "cam kết lâu dài của tập đoàn", "đề nghị của Bộ": a noun, not a reporting verb
+    if c.key == "chỉ đạo" and prev == "biểu":
+        return False  # "phát biểu chỉ đạo hội nghị": a speech, not a request
     if c.key == "thống nhất" and first in ("đất", "non", "tổ", "trong"):
         return False  # "thống nhất đất nước": the reunification, no agreement
     if c.key == "tính" and first in ("đến", "tới", "từ", "riêng", "chung", "cả", "trên", "theo"):
@@ -101,7 +108,8 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
             continue
         nxt = out[k + 1] if k + 1 < len(out) else None
         if nxt and nxt[0] - c[1] < 25 and "," not in a.text[c[1]:nxt[0]]:
-            if c[3] and not nxt[3]:
+            if c[3] and (not nxt[3] or c[2] in ("request", "commitment")):
+                # "đề nghị hai bên sớm cụ thể hóa thỏa thuận": a later cue inside a request is its content
                 # "mong muốn hai bên sẽ ...", "đồng ý sẽ ...": a bare "sẽ" inside a cue's clause is its content
                 skip_next = True
             else:
@@ -152,6 +160,11 @@ def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int 
     if BOTH_SIDES.search(a.text[s.start:cue_start]):
         return None
     cands = [m for m in refs if m.end <= cue_start]
+    if _COORDINATED.search(a.text[s.start:cue_start]):
+        # "X đánh giá ..., đồng thời cam kết ...": a second predicate of the sentence's subject
+        first = _first_subject(a, s, cands)
+        if first is not None:
+            return first
     for m in reversed(cands):
         # walk left over a list ("A, B và C") to the word that governs it
         j = m
@@ -204,6 +217,22 @@ def _head_of(a: Article, m: Mention, left: str) -> int | None:
         t = lex_key(r.title)
         if t in titles or (r.organization and lex_key(r.organization) == org):
             return r.person
+    return None
+
+
+_COORDINATED = re.compile(r",\s*(?:đồng thời|và|đồng thời cũng|cũng như|rồi|sau đó)(?:\s+cũng)?\s*$", re.I)
+
+
+def _first_subject(a: Article, s, cands: list[Mention]) -> int | None:
+    """The subject that opens the sentence: its first person or organization not governed by a preposition."""
+    for m in cands:
+        left = a.text[s.start:m.start]
+        w = re.search(r"(\w+)\s*$", left)
+        if w and w.group(1).lower() in OBJECT_BEFORE:
+            continue
+        if a.entities[m.entity].type in ("PER", "ORG"):
+            return m.entity
+        break
     return None
 
 
@@ -307,10 +336,12 @@ def _paragraphs(a: Article) -> list[int]:
 
 ROADMAP = re.compile(r"^\s*Giai đoạn\b[^:;.]{0,40}:\s*", re.I)
 _PROMISE_BEFORE = re.compile(r"(?:khẳng định|cam kết|hứa|tuyên bố|đảm bảo|bảo đảm)\s*(?:rằng)?\s*[,:]?[^,.;]{0,40}$", re.I)
-_DEAL_BEFORE = re.compile(r"\b(?:Theo|Trong)\s+(?:biên bản ghi nhớ|bản ghi nhớ|thỏa thuận|thoả thuận|MOU|MoU|hợp đồng)\b")
+_DEAL_BEFORE = re.compile(r"\b(?:Theo|Trong)\s+(?:biên bản ghi nhớ|bản ghi nhớ|thỏa thuận|thoả thuận|MOU|MoU|hợp đồng|"
+                          r"văn bản (?:này|đó|vừa ký))\b")
 _WISH = {"mong muốn", "muốn", "mong", "hy vọng", "hi vọng", "kỳ vọng", "mong rằng"}
 _CLAUSE_TAIL = re.compile(r",\s*(?:khi đó|trong khi|nhưng|tuy nhiên|song|dù vậy)\b", re.I)
 _CLAUSE_START = re.compile(r"[,;:]\s*|^\s*", re.I)
+_SAID = re.compile(r"^(?:cho biết|cho hay|nói|khẳng định|nhấn mạnh|thông tin|chia sẻ)(?:\s+rằng)?\s+", re.I)
 _CONNECTOR = re.compile(r"^(?:Theo đó|Trong khi đó|Ngoài ra|Bên cạnh đó|Đồng thời|Cùng với đó|Sau đó|Trước đó)\s*,\s*", re.I)
 
 
@@ -349,13 +380,16 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
     tail = _CLAUSE_TAIL.search(a.text, cstart, cend)
     if tail and kind == "intent":
         cend = tail.start()
-    if key == "sẽ" and speaker is None and kind == "intent":
+    if key == "sẽ" and speaker is None and kind == "intent" and not BOTH_SIDES.search(before):
         # "nhà máy mới sẽ được triển khai ...": no named subject, so the plan is stated with its subject
         starts = [m.end() for m in _CLAUSE_START.finditer(a.text, s.start, cs)]
         cstart = max(x for x in starts if x <= cs) if starts else s.start
         conn = _CONNECTOR.match(a.text[cstart:cs])
         if conn:
             cstart += conn.end()
+        said = _SAID.match(a.text[cstart:cs])
+        if said:
+            cstart += said.end()  # "..., cho biết nhà máy sẽ ...": the plan starts after the reporting verb
     if speaker is None and kind != "agreement" and not BOTH_SIDES.search(before):
         speaker = salient(a, si, out)
     raw = a.text[cstart:cend]
@@ -415,6 +449,19 @@ def run(a: Article, res) -> None:
                 continue
             intro = None
         if paras[si] == item_para:
+            continue
+        m = ORDINAL.match(s.text)
+        if m and out and out[-1].kind in ("request", "commitment") and si - out[-1].sent <= 3 \
+                and paras[out[-1].sent] == paras[si] and not _cues(a, si, res.lex, _refs(a, si), use_model=False):
+            # "Thủ tướng đề nghị ... Thứ nhất, NVIDIA hỗ trợ ...": each numbered sentence is one item of the request
+            prev = out[-1]
+            start = s.start + m.end()
+            addressee = prev.addressee
+            lead = [x for x in _refs(a, si) if start <= x.start <= start + 1 and a.entities[x.entity].type != "PER"]
+            if lead:
+                addressee = lead[0].entity
+            out.append(Statement(prev.kind, prev.speaker, addressee, _clean(a.text[start:s.end]), date, si, start,
+                                 s.end, "item"))
             continue
         if not s.text.rstrip().endswith(tuple(".!?…\"”:;)")) and len(s.text.split()) < 20:
             continue  # a subheading, not a sentence

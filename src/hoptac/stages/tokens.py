@@ -52,7 +52,7 @@ def find_phrases(a: Article, si: int, table: dict[str, str], skip: list[tuple[in
     """(start, end, value, previous token) of lexicon phrases in a sentence, aligned to word boundaries.
 
     "giao" in "giao thông" or "tiếp" in "tiếp tục" is not a match: the phrase must
-    begin and end where underthesea's words do.
+    begin where underthesea's words do, and a one-syllable phrase end where they do.
     """
     toks = sentence_tokens(a, a.sentences[si])
     firsts, max_n = prefix
@@ -69,7 +69,8 @@ def find_phrases(a: Article, si: int, table: dict[str, str], skip: list[tuple[in
             j = i + n
             starts = i == 0 or toks[i - 1].word != toks[i].word
             ends = j >= len(toks) or toks[j].word != toks[j - 1].word
-            if starts and ends:
+            # a phrase of two syllables or more may end inside a longer word: underthesea glues "cam kết biến"
+            if starts and (ends or n >= 2):
                 hit = (n, table[k])
                 break
         if hit and not any(s <= toks[i].start < e for s, e in skip):
