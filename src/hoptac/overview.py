@@ -6,7 +6,7 @@ import threading
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from hoptac.kb import timeline
 from hoptac.store import Store
@@ -34,14 +34,19 @@ def latest_statements(store: Store, kinds: tuple[str, ...] = ("request", "commit
 
 
 def active_partners(store: Store, limit: int = 10) -> list[dict[str, Any]]:
-    """Organizations in the most statements (either side) and events: who an analyst deals with most."""
+    """Organizations that deal with a counterpart most: either side of a request or commitment addressed to
+    someone, a party to an agreement, a participant of an event with another party. A club or a company named
+    alone in a news item is no partner."""
     st, ep, e = S.statements, S.event_participants, S.entities
+    paired = and_(st.c.speaker_entity_id.is_not(None), st.c.addressee_entity_id.is_not(None))
+    shared = (select(ep.c.event_id).group_by(ep.c.event_id).having(func.count() >= 2)).subquery()
     acts = union_all(
         select(st.c.speaker_entity_id.label("eid"), literal(1).label("st"), literal(0).label("ev"))
-        .where(st.c.speaker_entity_id.is_not(None)),
+        .where(or_(paired, and_(st.c.kind == "agreement", st.c.speaker_entity_id.is_not(None)))),
         select(st.c.addressee_entity_id.label("eid"), literal(1).label("st"), literal(0).label("ev"))
-        .where(st.c.addressee_entity_id.is_not(None)),
-        select(ep.c.entity_id.label("eid"), literal(0).label("st"), literal(1).label("ev")),
+        .where(paired),
+        select(ep.c.entity_id.label("eid"), literal(0).label("st"), literal(1).label("ev"))
+        .where(ep.c.event_id.in_(select(shared.c.event_id))),
     ).subquery()
     q = (select(e.c.id, e.c.name, e.c.type, func.sum(acts.c.st).label("statements"),
                 func.sum(acts.c.ev).label("events"))

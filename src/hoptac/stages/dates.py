@@ -169,11 +169,27 @@ def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, 
     return out
 
 
+EARLIEST = 1900
+AHEAD = 30  # years after publication (or today) a target may still lie
+
+
+def plausible(value: str | None, published: str | None) -> bool:
+    """A date between 1900 and 30 years after publication: "31/12/9999" or "năm 1066" is no fact of the news."""
+    if not value:
+        return False
+    try:
+        year = int(value[:4])
+    except ValueError:
+        return False
+    ref = int(published[:4]) if published else date.today().year
+    return EARLIEST <= year <= ref + AHEAD
+
+
 def run(a: Article, res) -> None:
-    """Every temporal expression of the body, sentence by sentence."""
+    """Every temporal expression of the body, sentence by sentence; implausible values stay unknown."""
     resolver = Resolver(a.published, a.text)
     found = []
     for si, s in enumerate(a.sentences):
         for st, en, txt, val, kind in find_dates(s.text, resolver, s.start):
-            found.append(DateMention(txt, val, st, en, si, kind))
+            found.append(DateMention(txt, val if plausible(val, a.published) else None, st, en, si, kind))
     a.dates = found

@@ -365,6 +365,9 @@ class Scanner:
                     and not self._look(self.lex.org_heads, j):
                 j = self.caps_word_end(j)
             span = " ".join(x.low for x in t[i:j])
+            if j == i + 1 and len(tok.text) == 1:
+                i = j  # a lone capital letter ("R&D", "hạng A") names nothing
+                continue
             if tok.upper and j == i + 1:
                 if span not in NOT_ACRONYMS:
                     # an unknown acronym is as often a technology or a product as an organization (XGS, WAN)
