@@ -238,6 +238,12 @@ def _near(fq_words: set[str], text: str, start: int, end: int) -> float:
 _DOC_NUMBER = re.compile(r"\bsố\s+(\d+[\w/\-–.]*\w)", re.I)
 
 
+def _just_before(fq_words: set[str], text: str, start: int) -> float:
+    """The question's words right before a fact ("mở rộng lên tới 120 MW"): the words that name what it counts."""
+    ws = set(re.findall(r"\w+", fold(text[max(0, start - 25):start])))
+    return 0.5 * len(ws & fq_words)
+
+
 def _answer_number(store, fq, cands):
     """"quyết định số mấy", "thông báo số bao nhiêu": the document number the sentence gives."""
     for _, h in cands[:TOP]:
@@ -268,13 +274,15 @@ def _answer_how_many(store, fq, cands):
             if f" {fold(f.text)} " in f" {fq} ":
                 continue  # a figure the question already states is not its answer
             u = fold(f.unit)
-            is_money = any(f.unit.lower() == x.lower() for x in CURRENCIES) or u in ("usd", "vnd", "dong")
+            base_unit = f.unit.split("/")[0].strip().lower()  # "USD/năm" is money per year
+            is_money = any(base_unit == x.lower() for x in CURRENCIES) or fold(base_unit) in ("usd", "vnd", "dong")
             if money and not is_money:
                 continue
             score = (2 if hints and f.unit in hints else 0) + sum(1 for w in noun if w in u.split())
             if (hints or noun) and not money and score == 0:
                 continue
             score += 2 * _near(qwords, h.text, f.char_start - base, f.char_end - base) - 0.25 * rank
+            score += _just_before(qwords, h.text, f.char_start - base)
             if best is None or score > best[0]:
                 best = (score, f, h)
     if best:
@@ -413,9 +421,12 @@ def _answer_who_is(store, fq, cands):
 
 
 def _asked_title(fq: str) -> str | None:
-    """The longest known title the question names ("Chủ tịch nước nào" -> "chu tich nuoc")."""
-    titles = sorted({key(t) for t in Lexicons.load().titles.values() if f" {key(t)} " in f" {fq} "}, key=len)
-    return titles[-1] if titles else None
+    """The title the question asks about: the first it names, the longest there ("Chủ tịch nước nào" ->
+    "chu tich nuoc"; "Ai là Hiệu trưởng X, người trao ... cho Tổng Bí thư Y" -> "hieu truong")."""
+    q = f" {key(fq)} "
+    found = [(q.find(f" {k} "), -len(k), k) for k in {key(t) for t in Lexicons.load().titles.values()}
+             if f" {k} " in q]
+    return min(found)[2] if found else None
 
 
 def _answer_who(store, fq, cands):
@@ -515,6 +526,16 @@ def _answer_role_of(store, fq, cands):
         if rows:
             row = rows[0]
             title = " ".join(x for x in (row.title, row.organization) if x)
+            # the titles of one sentence as it writes them: "Chủ tịch kiêm Tổng Giám đốc Tập đoàn X"
+            same = [r for r in rows if (r.doc_id, r.sent_idx) == (row.doc_id, row.sent_idx)]
+            spans = [(row.text.find(r.title), row.text.find(r.title) + len(r.title)) for r in same
+                     if row.text.find(r.title) >= 0]
+            if spans:
+                lo, hi = min(x for x, _ in spans), max(y for _, y in spans)
+                org = row.organization and row.text.find(row.organization.split()[-1], hi)
+                if org and org > 0 and org - hi <= 40:
+                    hi = org + len(row.organization.split()[-1])
+                title = row.text[lo:hi]
             return title, Hit(row.doc_id, row.source, None, None, row.sent_idx, row.text, 1.0)
     return None
 
