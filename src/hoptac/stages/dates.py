@@ -67,11 +67,11 @@ class Resolver:
     def __init__(self, published: str | None, text: str, today: date | None = None):
         self.pub = date.fromisoformat(published) if published else None
         today = today or date.today()
-        # the year of the latest full date the text gives; else the latest year it states outside a target
+        # the latest year the text states in a full date or outside a target ("đến năm 2030" is no context)
         full = [y for m in _FULL_DATE.finditer(text) if (y := int(m.group(1) or m.group(2))) <= today.year]
         years = [int(m.group(0)) for m in _YEAR.finditer(text) if int(m.group(0)) <= today.year
                  and not _TARGET_BEFORE.search(text[max(0, m.start() - 25):m.start()])]
-        self.context_year = max(full) if full else (max(years) if years else None)
+        self.context_year = max(full + years) if (full or years) else None
 
     def year_for(self, m: int, d: int | None) -> int | None:
         if self.pub is None:
