@@ -238,7 +238,7 @@ def _near(fq_words: set[str], text: str, start: int, end: int) -> float:
 _DOC_NUMBER = re.compile(r"\bsố\s+(\d+[\w/\-–.]*\w)", re.I)
 
 
-def _just_before(fq_words: set[str], text: str, start: int) -> float:
+def _just_before(fq_words: set[str], text: str, start: int, fq: str = "") -> float:
     """The question's words right before a fact ("mở rộng lên tới 120 MW"): the words that name what it counts."""
     ws = set(re.findall(r"\w+", fold(text[max(0, start - 25):start])))
     return 0.5 * len(ws & fq_words)
@@ -282,7 +282,7 @@ def _answer_how_many(store, fq, cands):
             if (hints or noun) and not money and score == 0:
                 continue
             score += 2 * _near(qwords, h.text, f.char_start - base, f.char_end - base) - 0.25 * rank
-            score += _just_before(qwords, h.text, f.char_start - base)
+            score += _just_before(qwords, h.text, f.char_start - base, fq)
             if best is None or score > best[0]:
                 best = (score, f, h)
     if best:
@@ -316,6 +316,7 @@ def _answer_when(store, fq, cands):
             if m:
                 return m.group(0), h
     want_year = bool(re.search(r"\bnam nao\b", fq)) and not re.search(r"\bngay\b", fq)
+    want_day = bool(re.search(r"\bngay nao\b", fq))
     want_range = bool(re.search(r"\b(tu ngay nao|nhung ngay nao|den ngay nao)\b", fq))
     want_deadline = bool(re.search(r"\b(truoc ngay nao|han chot|thoi han|truoc thoi diem nao)\b", fq))
     qwords = set(keywords(fq))
@@ -334,6 +335,8 @@ def _answer_when(store, fq, cands):
             score = 2 * _near(qwords, h.text, d.char_start - base, d.char_end - base) - 0.25 * rank
             if want_year and d.value and len(d.value) == 4:
                 score += 0.5
+            if want_day and d.value and len(d.value) == 10:
+                score += 1.0
             if want_range and kind == "range":
                 score += 1.5
             if want_deadline and kind == "deadline":
