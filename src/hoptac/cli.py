@@ -274,7 +274,11 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1 by 
 
     from hoptac.api import create_app
 
-    loopback = host in ("127.0.0.1", "localhost", "::1")
+    import ipaddress
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost
+        loopback = False
     if not loopback and not os.environ.get("HOPTAC_TOKEN"):
         err.print("hoptac: bound to a non-loopback address without HOPTAC_TOKEN: write endpoints are disabled",
                   markup=False)
@@ -283,7 +287,10 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1 by 
     store.close()
     err.print(f"hoptac store {state.db}: {counts['documents']} documents; web app on http://{host}:{port}/ "
               f"(REST API under /api, docs at /docs)", markup=False, highlight=False)
-    uvicorn.run(create_app(state.db, loopback=loopback), host=host, port=port, log_level="warning")
+    if host in ("0.0.0.0", "::") and not os.environ.get("HOPTAC_ALLOWED_HOSTS"):
+        err.print("hoptac: bound to every address: set HOPTAC_ALLOWED_HOSTS (names this server is reached by) "
+                  "to refuse requests for other names (DNS rebinding)", markup=False)
+    uvicorn.run(create_app(state.db, loopback=loopback, host=host), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -5,6 +5,7 @@ import csv
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import select
@@ -29,6 +30,24 @@ TABLES = {
 }
 
 
+# A cell starting with one of these runs as a formula in Excel or LibreOffice (the fullwidth forms too).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def defuse(value: Any) -> Any:
+    """A cell as written to CSV: text a spreadsheet would run as a formula gets a leading ' (shown, not run)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value  # numbers stay numbers: -3.5 is a value, not a formula
+
+
+def csv_row(row) -> list[Any]:
+    """A database row as CSV cells, defused; shared by `hoptac export` and the API's CSV."""
+    return [defuse(v) for v in row]
+
+
 def export(store: Store, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "jsonl", "graphml")) -> list[Path]:
     """Write one CSV and one JSONL file per table and entity_graph.graphml; returns the paths."""
     out = Path(out_dir)
@@ -47,7 +66,7 @@ def export(store: Store, out_dir: str | Path, formats: tuple[str, ...] = ("csv",
                 jsonl_f = open(out / f"{name}.jsonl", "w", encoding="utf-8")
             for row in rows:
                 if writer:
-                    writer.writerow(["" if v is None else v for v in row])
+                    writer.writerow(csv_row(row))
                 if jsonl_f:
                     rec = dict(zip(cols, row))
                     for k in ("participants", "aliases", "topics"):

@@ -117,7 +117,7 @@ def read_bytes(source: str, data: bytes, opts: Options) -> Iterator[RawDoc | Ski
     what = sniff_binary(data)
     if what:
         raise Skipped(source, f"binary file ({what}), not text")
-    text = decode_bytes(data, source)
+    text = decode_bytes(data, source).replace("\x00", "")  # a stray NUL: PostgreSQL refuses it in text
     if len(_WORD.findall(text, 0, 200_000)) < 3:
         raise Skipped(source, "no readable words: not text in any known encoding")
     h = raw_hash(data)

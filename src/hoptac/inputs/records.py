@@ -16,6 +16,7 @@ HTML_KEYS = ("html", "raw_html", "page")
 DATE_KEYS = ("published", "date", "publish_date", "published_at", "pubdate", "time", "datetime")
 TITLE_KEYS = ("title", "headline")
 AUTHOR_KEYS = ("author", "authors", "byline")
+TOO_DEEP = "JSON nested too deeply to read"
 
 
 def looks_like_records(data: bytes) -> bool:
@@ -43,6 +44,9 @@ def iter_records(path: str, opts: Options, stream: IO[bytes] | None = None) -> I
                 return
             try:
                 obj = json.loads(data.decode("utf-8-sig"))
+            except RecursionError:
+                yield Skipped(path, TOO_DEEP)
+                return
             except (UnicodeDecodeError, json.JSONDecodeError) as e:
                 if first == b"{":  # perhaps JSON Lines named .json
                     yield from _lines(path, data.split(b"\n"), opts)
@@ -60,13 +64,21 @@ def iter_records(path: str, opts: Options, stream: IO[bytes] | None = None) -> I
 
 
 def _iter_lines(first: bytes, f: IO[bytes], opts: Options) -> Iterator[bytes]:
-    buf = first + f.readline(opts.max_bytes)
-    yield buf
-    while True:
-        line = f.readline(opts.max_bytes + 1)
-        if not line:
-            return
+    """Each line whole; a line over the limit is read to its end but only its first max_bytes + 1 kept.
+
+    Cutting a long line at the limit and carrying on would read its tail as the
+    next line: a record smuggled inside a rejected one, and every later line
+    number shifted.
+    """
+    line = first + f.readline(opts.max_bytes)
+    while line:
+        if len(line) > opts.max_bytes and not line.endswith(b"\n"):
+            while True:  # drop the rest of the line in chunks: constant memory on any length
+                rest = f.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
         yield line
+        line = f.readline(opts.max_bytes + 1)
 
 
 def _lines(path: str, lines, opts: Options) -> Iterator[RawDoc | Skipped]:
@@ -85,6 +97,8 @@ def record_from_line(path: str, n: int, line: bytes, opts: Options) -> RawDoc | 
         return None
     try:
         rec = json.loads(line.decode("utf-8-sig"))
+    except RecursionError:
+        return Skipped(where, TOO_DEEP)
     except UnicodeDecodeError as e:
         return Skipped(where, f"invalid UTF-8 at byte {e.start}")
     except json.JSONDecodeError as e:
@@ -93,16 +107,24 @@ def record_from_line(path: str, n: int, line: bytes, opts: Options) -> RawDoc | 
 
 
 def _first(rec: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first non-empty field of these names, NULs removed (PostgreSQL refuses them in text)."""
     for k in keys:
         v = rec.get(k)
         if isinstance(v, list):
             v = ", ".join(str(x) for x in v if x)
         if v not in (None, ""):
-            return str(v)
+            return str(v).replace("\x00", "") or None
     return None
 
 
 def _record(path: str, where: str, rec: Any, opts: Options) -> RawDoc | Skipped:
+    try:
+        return _fields(path, where, rec, opts)
+    except RecursionError:  # a record of reasonable depth for the parser may still be too deep to print
+        return Skipped(where, TOO_DEEP)
+
+
+def _fields(path: str, where: str, rec: Any, opts: Options) -> RawDoc | Skipped:
     if not isinstance(rec, dict):
         return Skipped(where, f"record is a JSON {type(rec).__name__}, not an object")
     url, rid = _first(rec, ("url", "link")), _first(rec, ("id", "guid", "doc_id"))
