@@ -12,8 +12,16 @@ from hoptac.kb import entity_doc_ids, profile
 from hoptac.overview import open_requests
 from hoptac.store import Store
 from hoptac.store import schema as S
+from hoptac.web.sources import doc_sources
 
 MAX_ROWS = 40  # per section: a briefing is read before a meeting, not an export
+
+
+def _when(value: str | None) -> str:
+    """A date to sort by, newest first; a misread one ("9999-12-31") sorts with the undated, not on top."""
+    from hoptac.web.charts import plausible
+
+    return value if value and plausible(value) else ""
 
 
 def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
@@ -50,21 +58,21 @@ def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
     counts = {k: len(v) for k, v in sections.items()}
     # Newest first, capped: the most recent facts are what a meeting turns on.
     for k, v in sections.items():
-        sections[k] = sorted(v, key=lambda s: (s["date"] or "", s["id"]), reverse=True)[:MAX_ROWS]
-    events = sorted(p["events"], key=lambda e: (e["date"] or "", e["id"]), reverse=True)[:MAX_ROWS]
-    figures = sorted(p["figures"], key=lambda f: (f["date"] or "", f["text"]), reverse=True)[:MAX_ROWS]
+        sections[k] = sorted(v, key=lambda s: (_when(s["date"]), s["id"]), reverse=True)[:MAX_ROWS]
+    events = sorted(p["events"], key=lambda e: (_when(e["date"]), e["id"]), reverse=True)[:MAX_ROWS]
+    figures = sorted(p["figures"], key=lambda f: (_when(f["date"]), f["text"]), reverse=True)[:MAX_ROWS]
     cites: dict[tuple[int, int], int] = {}
     sources: list[dict[str, Any]] = []
-    docs = _doc_info(store, {x["doc_id"] for x in [*events, *figures, *p["roles"], *sum(sections.values(), [])]})
+    docs = doc_sources(store, {x["doc_id"] for x in [*events, *figures, *p["roles"], *sum(sections.values(), [])]})
 
     def cite(x: dict[str, Any]) -> dict[str, Any]:
         key = (x["doc_id"], x["sentence"])
         if key not in cites:
             cites[key] = len(sources) + 1
-            info = docs.get(x["doc_id"], {})
+            info = docs.get(x["doc_id"], {})  # title, outlet, date and http(s) address: never a server path
             sources.append({"n": cites[key], "doc_id": x["doc_id"], "sentence": x["sentence"],
-                            "text": x.get("evidence") or _sentence(store, *key), "source": info.get("source"),
-                            "title": info.get("title"), "published": info.get("published"), "url": info.get("url")})
+                            "text": x.get("evidence") or _sentence(store, *key), "title": info.get("title"),
+                            "outlet": info.get("outlet"), "published": info.get("published"), "url": info.get("url")})
         return {**x, "cite": cites[key]}
 
     return {"entity": p, "generated": date.today().isoformat(),
@@ -75,13 +83,6 @@ def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
             "counts": {"events": p["totals"]["events"], "figures": p["totals"]["figures"],
                        **counts},
             "sources": sources}
-
-
-def _doc_info(store: Store, ids: set[int]) -> dict[int, dict[str, Any]]:
-    d = S.documents
-    with store.engine.connect() as c:
-        return {r.id: dict(r._mapping) for r in c.execute(
-            select(d.c.id, d.c.source, d.c.title, d.c.published, d.c.url).where(d.c.id.in_(sorted(ids) or [-1])))}
 
 
 def _sentence(store: Store, doc_id: int, idx: int) -> str:
@@ -107,15 +108,47 @@ def briefing_html(store: Store, entity_id: int, lang: str = "vi", standalone: bo
         chart=timeline_svg(data["entity"]["events"], lab, width=900, link=not standalone))
 
 
+class _Md(str):
+    """Text already written as Markdown by us (a checked link): the Markdown template passes it as it is."""
+
+
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "`": "\\`", "|": "\\|",
+                             "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
+
+
+def md_text(value: Any) -> str:
+    """Untrusted text as inert Markdown: no raw HTML (< and > as entities), no link or code syntax, one line."""
+    if value is None:
+        return ""
+    if isinstance(value, _Md):
+        return value
+    return str(value).translate(_MD_ESCAPES).strip()
+
+
+_URL_SAFE = ":/?#@!$&'()*+,;=%~[]"  # kept as they are; spaces, quotes, < and > are percent-encoded
+
+
+def md_link(url: str | None) -> str:
+    """An autolink only for an http(s) address (never javascript: or data:), with nothing that could end it."""
+    from urllib.parse import quote
+
+    from hoptac.web import safe_url
+
+    u = safe_url(url)
+    return _Md("<" + quote(u, safe=_URL_SAFE) + ">") if u else _Md("")
+
+
 def briefing_md(store: Store, entity_id: int, lang: str = "vi") -> str:
-    """The same briefing as Markdown, for notes and e-mail."""
+    """The same briefing as Markdown, for notes and e-mail; safe to paste into any Markdown renderer."""
     from hoptac.web import make_env
     from hoptac.web.i18n import labels, translator
 
     env = make_env()
-    env.autoescape = False  # Markdown, not HTML; cells are cleaned by the md filter instead
-    env.filters["md"] = lambda v: ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ").strip()
-    return env.get_template("briefing.md").render(t=translator(lang), labels=labels(lang),
+    env.autoescape = False  # Markdown, not HTML: every value is escaped for Markdown by finalize instead
+    env.finalize = md_text
+    env.filters["md"] = lambda v: _Md(md_text(v))  # escaped once, here or by finalize, never twice
+    env.filters["md_link"] = md_link
+    return env.get_template("briefing.md").render(t=translator(lang), lang=lang, labels=labels(lang),
                                                   d=briefing_data(store, entity_id))
 
 
@@ -124,3 +157,12 @@ def briefing_pdf(store: Store, entity_id: int, lang: str = "vi") -> bytes:
     from weasyprint import HTML
 
     return HTML(string=briefing_html(store, entity_id, lang, standalone=True)).write_pdf()
+
+
+def briefing_filename(p: dict[str, Any] | str, entity_id: int, ext: str) -> str:
+    """A file name for a downloaded briefing: ASCII, no spaces ("briefing-12-nvidia.pdf")."""
+    from hoptac.textnorm import fold
+
+    name = p if isinstance(p, str) else p.get("name", "")
+    slug = "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in fold(name).lower()).split())
+    return f"briefing-{entity_id}{'-' + slug[:40] if slug else ''}.{ext}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_
@@ -33,6 +35,52 @@ class TrackerFilters:
     date_from: str | None = None
     date_to: str | None = None
     text: str | None = None  # words in the content or evidence, accent-insensitive
+
+
+class DateFilterError(ValueError):
+    """A date filter that is no date; `value` is what the user typed, shown back to them."""
+
+    def __init__(self, value: str, reason: str = "not a date; write dd/mm/yyyy, yyyy-mm-dd, mm/yyyy or yyyy",
+                 order: bool = False):
+        super().__init__(f"{value!r}: {reason}")
+        self.value = value
+        self.order = order  # both ends are dates, but the start is after the end
+
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DMY = re.compile(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})")
+
+
+def date_filter(value: str | None) -> str | None:
+    """A date filter as typed (yyyy, yyyy-mm, yyyy-mm-dd, dd/mm/yyyy, mm/yyyy) as an ISO prefix; None when empty.
+
+    Vietnamese readers write the day first, so 01/12/2024 is the 1st of December. Anything that is not a real
+    date at one of these precisions raises DateFilterError rather than being ignored or misread.
+    """
+    v = (value or "").strip()
+    if not v:
+        return None
+    if m := _ISO.fullmatch(v):
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+    elif m := _DMY.fullmatch(v):
+        d, mo, y = m.group(1), m.group(2), m.group(3)
+    else:
+        raise DateFilterError(v)
+    try:
+        date(int(y), int(mo or 1), int(d or 1))
+    except ValueError:
+        raise DateFilterError(v, "no such day; write dd/mm/yyyy, yyyy-mm-dd, mm/yyyy or yyyy") from None
+    if int(y) < 1000:
+        raise DateFilterError(v, "no such year")
+    return "-".join([y] + [f"{int(x):02d}" for x in (mo, d) if x])
+
+
+def date_filters(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """Both ends of a date range checked (see date_filter), and in order."""
+    lo, hi = date_filter(date_from), date_filter(date_to)
+    if lo and hi and lo[:len(hi)] > hi:
+        raise DateFilterError(f"{date_from} – {date_to}", "the start is after the end", order=True)
+    return lo, hi
 
 
 def _entity_ids(store: Store, ref: str | int | None) -> list[int] | None:

@@ -11,8 +11,11 @@ COLOURS = {"meeting": "#0b5cad", "conference": "#0e7490", "visit": "#d97706", "a
            "launch": "#db2777", "policy": "#6d28d9", "investment": "#b45309", "other": "#64748b"}
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a stored date outside these is a misreading ("31/12/9999"): not drawn
+
+
 def _day(value: str | None) -> date | None:
-    """An ISO date at any precision (2025, 2025-09, 2025-09-23) as its first day; None when unreadable."""
+    """An ISO date at any precision (2025, 2025-09, 2025-09-23) as its first day; None when unreadable or absurd."""
     if not value:
         return None
     parts = value.split("-")
@@ -20,9 +23,15 @@ def _day(value: str | None) -> date | None:
         y = int(parts[0])
         m = int(parts[1]) if len(parts) > 1 else 1
         d = int(parts[2]) if len(parts) > 2 else 1
-        return date(y, m, d)
+        day = date(y, m, d)
     except (ValueError, IndexError):
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def plausible(value: str | None) -> bool:
+    """A stored date the pages may sort and draw by (readable, within FIRST_YEAR..LAST_YEAR)."""
+    return _day(value) is not None
 
 
 def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:

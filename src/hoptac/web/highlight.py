@@ -24,8 +24,10 @@ def _attr(v: object) -> str:
     return str(escape(str(v)))
 
 
-def marks_for(doc: dict, labels: dict[str, str]) -> list[Mark]:
+def marks_for(doc: dict, labels: dict[str, str], lang: str = "vi") -> list[Mark]:
     """Marks from a stored document (sentences, mentions, statements, figures, dates), all offsets checked."""
+    from hoptac.web import number
+
     n = len(doc["text"])
     out: list[Mark] = []
     for s in doc["sentences"]:
@@ -39,12 +41,12 @@ def marks_for(doc: dict, labels: dict[str, str]) -> list[Mark]:
         else:
             out.append(Mark(m["char_start"], m["char_end"], "mention", f'<span class="{cls}">', "</span>"))
     for st in doc["statements"]:
-        tip = f'{labels.get("kind_" + st["kind"], st["kind"])}: {st["content"]}'
+        tip = f'{labels.get(st["kind"], st["kind"])}: {st["content"]}'
         out.append(Mark(st["char_start"], st["char_end"], "statement",
                         f'<mark class="st st-{_attr(st["kind"])}" title="{_attr(tip)}">', "</mark>"))
     for f in doc["figures"]:
         out.append(Mark(f["char_start"], f["char_end"], "figure",
-                        f'<mark class="fig" title="{_attr(f["value"])} {_attr(f["unit"])}">', "</mark>"))
+                        f'<mark class="fig" title="{_attr(number(f["value"], lang))} {_attr(f["unit"])}">', "</mark>"))
     for d in doc["dates"]:
         out.append(Mark(d["char_start"], d["char_end"], "date",
                         f'<mark class="date" title="{_attr(d["value"] or "")}">', "</mark>"))

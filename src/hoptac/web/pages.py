@@ -7,25 +7,29 @@ from typing import Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment
 
+from hoptac.ask import Answer, keywords
 from hoptac.ask import ask as run_ask
-from hoptac.kb import NotFound, document, find_entities, profile, timeline, top_entities
+from hoptac.kb import NotFound, document, find_entities, profile, top_entities
 from hoptac.llm import rephrase
 from hoptac.overview import home as home_data
 from hoptac.overview import open_requests
-from hoptac.report import briefing_html, related_graph
+from hoptac.report import briefing_filename, briefing_html, briefing_md, briefing_pdf, related_graph
 from hoptac.search import Filters, QueryError, parse_query, search
-from hoptac.tracker import KINDS, SORTS, TrackerFilters, iter_rows, rows, to_csv
+from hoptac.textnorm import fold
+from hoptac.tracker import KINDS, SORTS, DateFilterError, TrackerFilters, date_filters, iter_rows, rows, to_csv
 from hoptac.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, Pasted, UploadRejected, check_count, ingest_uploads
 from hoptac.web import lang_of, qs, safe_next, safe_url
-from hoptac.web.charts import EVENT_TYPES, timeline_svg
+from hoptac.web.charts import EVENT_TYPES, plausible, timeline_svg
 from hoptac.web.highlight import marks_for, render
 from hoptac.web.i18n import ENTITY_TYPES, LANGS, labels, strings, topics, translator
+from hoptac.web.periods import parse_period, window
+from hoptac.web.sources import doc_sources, docs_after, last_doc_id
 
 PAGE = 50
-TIMELINE_EVENTS = 500  # the latest events matching the filters; narrow by entity, topic or dates for older ones
+TIMELINE_EVENTS = 100  # per page of one period: a page costs the same with 50 or 50,000 articles
 ENTITY_ROWS = 200  # latest facts per table on an entity page; the tracker has them all
 
 
@@ -34,6 +38,19 @@ def _int(v: str | None, default: int = 1) -> int:
         return max(1, int(v)) if v else default
     except ValueError:
         return default
+
+
+def answer_text(answer: Answer, t) -> str:
+    """The answer in the page's language where ask() fell back on a fixed phrase (no keywords, unknown, nearest)."""
+    if answer.found:
+        return answer.answer
+    if answer.citations:
+        return t("ask_nearest", text=answer.citations[0].text)
+    return t("ask_unknown") if keywords(fold(answer.q)) else t("ask_no_keywords")
+
+
+def date_message(e: DateFilterError, t) -> str:
+    return t("bad_date_order" if e.order else "bad_date", value=e.value)
 
 
 def add_routes(app: FastAPI, st, env: Environment) -> None:
@@ -82,20 +99,25 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
                   "date_to": date_to, "source": source}
         n = _int(page_no)
         hits, message = [], None
-        if q.strip():
-            try:
+        try:
+            lo, hi = date_filters(date_from, date_to)
+            if q.strip():
                 hits = search(store, q[:2000], Filters(entity or None, type or None, kind or None, topic or None,
-                                                       date_from or None, date_to or None, source or None),
-                              20 + 1, (n - 1) * 20)
-            except QueryError as e:
-                message = str(e)
+                                                       lo, hi, source or None), 20 + 1, (n - 1) * 20)
+        except DateFilterError as e:
+            message = date_message(e, translator(lang_of(request)))
+        except QueryError as e:
+            message = str(e)
         return page(request, "search.html", 400 if message else 200, params=params, hits=hits[:20],
-                    more=len(hits) > 20, page_no=n, message=message, nav="search")
+                    more=len(hits) > 20, page_no=n, message=message, docs=doc_sources(store, [h.doc_id for h in hits]),
+                    nav="search")
 
     @app.get("/ask", response_class=HTMLResponse)
     def ask_page(request: Request, q: str = ""):
         answer = rephrase(run_ask(store, q[:2000])) if q.strip() else None
-        return page(request, "ask.html", q=q, answer=answer, nav="ask")
+        return page(request, "ask.html", q=q, answer=answer,
+                    answer_text=answer_text(answer, translator(lang_of(request))) if answer else None,
+                    docs=doc_sources(store, [c.doc_id for c in answer.citations]) if answer else {}, nav="ask")
 
     @app.get("/entities", response_class=HTMLResponse)
     def entities_page(request: Request, q: str = "", type: str = "", page_no: str = ""):
@@ -116,10 +138,13 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         except NotFound as e:
             return error(request, 404, str(e))
         lang = lang_of(request)
-        recent = sorted((e for e in p["events"] if e["date"]), key=lambda e: (e["date"], e["id"]), reverse=True)
-        recent += [e for e in p["events"] if not e["date"]]
+        # newest first; undated events, and dates no calendar has ("9999-12-31"), after them
+        recent = sorted((e for e in p["events"] if plausible(e["date"])), key=lambda e: (e["date"], e["id"]),
+                        reverse=True)
+        recent += [e for e in p["events"] if not plausible(e["date"])]
+        cited = [x["doc_id"] for x in [*p["roles"], *p["statements_received"], *p["statements_made"]]]
         return page(request, "entity.html", p=p, open=open_requests(p["statements_received"], p["statements_made"]),
-                    recent_events=recent[:30],
+                    recent_events=recent[:30], docs=doc_sources(store, cited),
                     chart=timeline_svg(p["events"], labels(lang)), graph=related_graph(store, p), nav="entities")
 
     @app.get("/entity/{entity_id}/briefing", response_class=HTMLResponse)
@@ -129,12 +154,31 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         except NotFound as e:
             return error(request, 404, str(e))
 
+    def briefing_file(request: Request, entity_id: int, ext: str, media_type: str, make) -> Response:
+        """The briefing as the file `hoptac report --format pdf|md` writes, as a download."""
+        try:
+            p = profile(store, entity_id, limit=1)
+            body = make(store, entity_id, lang_of(request))
+        except NotFound as e:
+            return error(request, 404, str(e))
+        return Response(body, media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="{briefing_filename(p, entity_id, ext)}"'})
+
+    @app.get("/entity/{entity_id}/briefing.pdf")
+    async def briefing_pdf_file(request: Request, entity_id: int) -> Response:
+        return await run_in_threadpool(briefing_file, request, entity_id, "pdf", "application/pdf", briefing_pdf)
+
+    @app.get("/entity/{entity_id}/briefing.md")
+    def briefing_md_file(request: Request, entity_id: int) -> Response:
+        return briefing_file(request, entity_id, "md", "text/markdown; charset=utf-8", briefing_md)
+
     def tracker_filters(params: dict) -> TrackerFilters:
+        """The table's filters; a date that is no date raises DateFilterError rather than being dropped."""
+        lo, hi = date_filters(params["date_from"], params["date_to"])
         return TrackerFilters(kind=params["kind"] if params["kind"] in KINDS else None,
                               speaker=params["speaker"] or None, addressee=params["addressee"] or None,
                               entity=params["entity"] or None, topic=params["topic"] or None,
-                              date_from=params["date_from"] or None, date_to=params["date_to"] or None,
-                              text=params["q"] or None)
+                              date_from=lo, date_to=hi, text=params["q"] or None)
 
     def tracker_params(request: Request) -> dict[str, str]:
         g = request.query_params.get
@@ -151,35 +195,46 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         try:
             total, items = rows(store, tracker_filters(params), params["sort"], params["order"] == "desc", PAGE,
                                 (n - 1) * PAGE)
-        except QueryError as e:
+        except (QueryError, DateFilterError) as e:
+            message = date_message(e, translator(lang_of(request))) if isinstance(e, DateFilterError) else str(e)
             return page(request, "tracker.html", 400, params=params, items=[], total=0, page_no=1, size=PAGE,
-                        message=str(e), nav="tracker")
+                        message=message, nav="tracker")
         return page(request, "tracker.html", params=params, items=items, total=total, page_no=n, size=PAGE,
-                    message=None, nav="tracker")
+                    message=None, docs=doc_sources(store, [s["doc_id"] for s in items]), nav="tracker")
 
     @app.get("/tracker.csv")
-    def tracker_csv(request: Request) -> StreamingResponse:
+    def tracker_csv(request: Request) -> Response:
         params = tracker_params(request)
         if params["q"]:
             parse_query(params["q"])  # a query with no words fails here (400), not mid-download
-        items = iter_rows(store, tracker_filters(params), params["sort"], params["order"] == "desc")
+        try:
+            filters = tracker_filters(params)
+        except DateFilterError as e:
+            return error(request, 400, date_message(e, translator(lang_of(request))))
+        items = iter_rows(store, filters, params["sort"], params["order"] == "desc")
         return StreamingResponse(to_csv(items), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="hoptac-tracker.csv"'})
 
     @app.get("/timeline", response_class=HTMLResponse)
-    def timeline_page(request: Request, entity: str = "", topic: str = "", date_from: str = "", date_to: str = ""):
+    def timeline_page(request: Request, entity: str = "", topic: str = "", date_from: str = "", date_to: str = "",
+                      period: str = "", page_no: str = ""):
         params = {"entity": entity, "topic": topic, "date_from": date_from, "date_to": date_to}
-        chosen, events = None, []
+        n, lang = _int(page_no), lang_of(request)
+        shown = {"events": [], "period": None, "prev": None, "next": None, "more": False}
+        chosen, message = None, None
         if entity.strip():
             found = [{"id": int(entity)}] if entity.strip().isdigit() else find_entities(store, entity)
             if found:
                 chosen = found[0]["id"]
-        if not entity.strip() or chosen is not None:
-            events = timeline(store, chosen, date_from or None, date_to or None, TIMELINE_EVENTS, topic or None,
-                              newest_first=True)
-        lang = lang_of(request)
-        return page(request, "timeline.html", params=params, events=events, chart=timeline_svg(events, labels(lang)),
-                    limit=TIMELINE_EVENTS,
+        try:
+            lo, hi = date_filters(date_from, date_to)
+            if not entity.strip() or chosen is not None:
+                shown = window(store, chosen, topic or None, lo, hi, parse_period(period), TIMELINE_EVENTS, n)
+        except DateFilterError as e:
+            message = date_message(e, translator(lang))
+        return page(request, "timeline.html", 400 if message else 200, params=params, **shown, page_no=n,
+                    chart=timeline_svg(shown["events"], labels(lang)), message=message,
+                    docs=doc_sources(store, [e["doc_id"] for e in shown["events"]]),
                     unknown_entity=bool(entity.strip()) and chosen is None, nav="timeline")
 
     @app.get("/article/{doc_id}", response_class=HTMLResponse)
@@ -188,17 +243,23 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
             doc = document(store, doc_id)
         except NotFound as e:
             return error(request, 404, str(e))
-        body = render(doc["text"], marks_for(doc, labels(lang_of(request))))
+        body = render(doc["text"], marks_for(doc, labels(lang_of(request)), lang_of(request)))
         names = {m["entity_id"]: m["text"] for m in doc["mentions"] if m["entity_id"] is not None}
         return page(request, "article.html", doc=doc, body=body, url=safe_url(doc["url"]), names=names,
-                    nav="")
+                    label=doc_sources(store, [doc_id]).get(doc_id, {}), nav="")
 
     def add_context(**ctx: Any) -> dict[str, Any]:
-        return {"needs_token": needs_token(), "max_files": MAX_UPLOAD_FILES,
-                "max_mb": MAX_UPLOAD_BYTES // 1_000_000, "nav": "add", **ctx}
+        return {"needs_token": needs_token(), "max_files": MAX_UPLOAD_FILES, "last_id": last_doc_id(store),
+                "max_mb": MAX_UPLOAD_BYTES // 1_000_000, "nav": "add", "added": None, **ctx}
 
     @app.get("/add", response_class=HTMLResponse)
-    def add_page(request: Request):
+    def add_page(request: Request, after: str = ""):
+        """The form; with ?after=<id> (where the page sends people once its uploads are done), what was added."""
+        if after.isdigit():
+            added = docs_after(store, int(after))
+            if len(added) == 1:
+                return RedirectResponse(f"/article/{added[0]['id']}", status_code=303)
+            return page(request, "add.html", **add_context(result=None, message=None, added=added))
         return page(request, "add.html", **add_context(result=None, message=None))
 
     @app.post("/add", response_class=HTMLResponse)
@@ -209,6 +270,7 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         if needs_token() and not (st.token and hmac.compare_digest(token.strip(), st.token)):
             return page(request, "add.html", 401, **add_context(result=None, message="a valid token is required"))
         files = [f for f in files if f.filename]
+        before = last_doc_id(store)
         try:
             check_count(len(files))
             got = [(f.filename or "", await f.read(MAX_UPLOAD_BYTES + 1)) for f in files]
@@ -216,7 +278,7 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
                                              Pasted(text, title or None, date_ or None) if text.strip() else None)
         except UploadRejected as e:
             return page(request, "add.html", e.status, **add_context(result=None, message=str(e)))
-        return page(request, "add.html", **add_context(result=result, message=None))
+        return page(request, "add.html", **add_context(result=result, message=None, added=docs_after(store, before)))
 
     @app.get("/strings.json", include_in_schema=False)
     def strings_json(request: Request) -> dict[str, str]:

@@ -41,7 +41,9 @@ function setUpAddForm() {
     if (text.trim()) jobs.push({ name: form.querySelector("input[name=title]").value || "…", text: text });
     var list = box.querySelector("ul.files"), bar = box.querySelector("progress");
     var count = box.querySelector(".count"), done = box.querySelector(".done");
+    var state = box.querySelector(".state"), opened = box.querySelector(".opened");
     list.textContent = ""; done.textContent = ""; box.hidden = false;
+    state.textContent = s.add_progress; opened.hidden = true;
     if (!jobs.length) { done.textContent = s.add_limits.replace("{files}", maxFiles).replace("{mb}", maxBytes / 1e6); return; }
     if (files.length > maxFiles) { done.textContent = s.add_limits.replace("{files}", maxFiles).replace("{mb}", maxBytes / 1e6); done.className = "done error"; return; }
     bar.max = jobs.length; bar.value = 0;
@@ -55,7 +57,14 @@ function setUpAddForm() {
     function step(i) {
       count.textContent = Math.min(i + 1, jobs.length) + " / " + jobs.length;
       if (i >= jobs.length) {
+        // every file answered: the heading says so, and the new articles are one click away
+        state.textContent = s.add_finished;
+        count.textContent = "";
         done.textContent = s.add_done.replace("{stored}", totals.stored).replace("{dups}", totals.dups).replace("{failed}", totals.failed);
+        if (totals.stored) {
+          opened.querySelector("a").href = "/add?after=" + encodeURIComponent(form.dataset.after || "0");
+          opened.hidden = false;
+        }
         form.reset();
         return;
       }
