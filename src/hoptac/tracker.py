@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_
 
+from hoptac.export import defuse
 from hoptac.kb import find_entities
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
@@ -87,8 +88,11 @@ def _entity_ids(store: Store, ref: str | int | None) -> list[int] | None:
     """Entity ids a filter value names: an id as is, a name through kb.find_entities (aliases included)."""
     if ref is None or ref == "":
         return None
-    if isinstance(ref, int) or str(ref).strip().isdigit():
-        return [int(ref)]
+    if isinstance(ref, int):
+        return [ref] if 0 < ref < 2**63 else [-1]
+    text = str(ref).strip()
+    if re.fullmatch(r"[0-9]{1,19}", text):  # ASCII digits only: "²".isdigit() is true too
+        return [int(text)] if int(text) < 2**63 else [-1]
     return [e["id"] for e in find_entities(store, str(ref))] or [-1]
 
 
@@ -175,8 +179,6 @@ def to_csv(items) -> Iterator[str]:
         for col in COLUMNS:
             v = it.get(col)
             v = "; ".join(v) if isinstance(v, list) else ("" if v is None else str(v))
-            if v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-                v = "'" + v  # a cell starting like a formula would run in Excel/LibreOffice
-            cells.append(v)
+            cells.append(defuse(v))  # the one rule for every CSV the project writes
         w.writerow(cells)
         yield flush()

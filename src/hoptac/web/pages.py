@@ -267,7 +267,8 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
                        title: str = Form(""), date_: str = Form("", alias="date"), token: str = Form("")):
         if not origin_ok(request):
             return error(request, 403, "form posted from another site")
-        if needs_token() and not (st.token and hmac.compare_digest(token.strip(), st.token)):
+        if needs_token() and not (st.token and hmac.compare_digest(token.strip().encode("utf-8"),
+                                                                   st.token.encode("utf-8"))):
             return page(request, "add.html", 401, **add_context(result=None, message="a valid token is required"))
         files = [f for f in files if f.filename]
         before = last_doc_id(store)
