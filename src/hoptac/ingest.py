@@ -33,9 +33,14 @@ def extract_hashed(paths: Iterable[str], pipeline: Pipeline) -> Iterator[tuple[A
 
 @dataclass(slots=True)
 class IngestReport:
-    """What an ingest run did, for the CLI, the API and tests."""
+    """What an ingest run did, for the CLI, the API and tests.
+
+    stored counts every article written, new or a new version of a source already stored;
+    updated counts the latter among them (see Store.save_article for what a version is).
+    """
 
     stored: int = 0
+    updated: int = 0
     duplicates: int = 0
     unchanged: int = 0
     near_duplicates: int = 0
@@ -74,9 +79,12 @@ def ingest_raw(raws: Iterable[RawDoc | Skipped], store: Store, pipeline: Pipelin
             record(item.source, "failed")
             return
         saved = _save_with_retry(store, item, raw_hash)
-        if saved.status == "stored":
+        if saved.status in ("stored", "updated"):
             rep.stored += 1
+            rep.updated += saved.status == "updated"
             rep.near_duplicates += saved.near_duplicate_of is not None
+        elif saved.status == "unchanged":  # another writer stored this input since we checked
+            rep.unchanged += 1
         else:
             rep.duplicates += 1
         record(item.source, saved.status)

@@ -31,7 +31,8 @@ _TAIL_HASH = re.compile(rb'"raw_hash": "([0-9a-f]{64})"\}\}\s*$')
 class LoadReport:
     """What a load did; failed holds one "FILE:LINE: reason" per bad record."""
 
-    stored: int = 0
+    stored: int = 0  # new articles and new versions of stored sources (updated counts the latter)
+    updated: int = 0
     duplicates: int = 0
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
@@ -172,9 +173,12 @@ def _flush(batch, store: Store, rep: LoadReport, note, fail) -> None:
         except Exception as e:  # inconsistent values (an index out of range, a too long field): this record only
             fail(where, f"cannot store the article: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
             continue
-        if saved.status == "stored":
+        if saved.status in ("stored", "updated"):
             rep.stored += 1
+            rep.updated += saved.status == "updated"
             known.add(h)
+        elif saved.status == "unchanged":
+            rep.unchanged += 1
         else:
             rep.duplicates += 1
         note(where, saved.status)

@@ -27,7 +27,15 @@ def signature(text: str) -> MinHash:
 
 def band_hashes(m: MinHash) -> list[tuple[int, int]]:
     """(band, hash) pairs; two documents that share one are near-duplicate candidates."""
-    hv = m.hashvalues
+    return _bands(m.hashvalues)
+
+
+def stored_band_hashes(stored: bytes) -> list[tuple[int, int]]:
+    """The (band, hash) pairs of a stored signature (to find its band rows again)."""
+    return _bands(np.array(struct.unpack(f"<{NUM_PERM}Q", stored), dtype=np.uint64))
+
+
+def _bands(hv) -> list[tuple[int, int]]:
     out = []
     for b in range(BANDS):
         chunk = hv[b * ROWS:(b + 1) * ROWS].astype(np.uint64).tobytes()
@@ -45,3 +53,4 @@ def similarity(a: MinHash, stored: bytes) -> float:
     """Estimated Jaccard similarity between a signature and a stored one."""
     other = np.array(struct.unpack(f"<{NUM_PERM}Q", stored), dtype=np.uint64)
     return float(np.mean(a.hashvalues.astype(np.uint64) == other))
+

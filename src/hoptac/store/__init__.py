@@ -5,29 +5,53 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, and_, create_engine, event, func, or_, select
+from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, select, union_all
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hoptac import neardup
+from hoptac.contract import evidence, evidence_spans
 from hoptac.hashing import content_hash
 from hoptac.models import Article
 from hoptac.options import db_url
 from hoptac.textnorm import fold
 
 from . import schema as S
+from .dates import limit as date_limit
+from .dates import plausible, plausible_published
 from .migrations import migrate
 
 
 @dataclass(slots=True)
 class Saved:
-    """What happened to one article: stored, duplicate (identical body) or unchanged (same input)."""
+    """What happened to one article: stored (new), updated (a new version of a stored source),
+    duplicate (another source's identical body) or unchanged (this exact input is stored)."""
 
     status: str
     doc_id: int | None
     near_duplicate_of: int | None = None
     similarity: float | None = None
+    candidates: int = 0  # stored signatures the near-duplicate lookup compared: at most BANDS x PER_BAND
+
+
+class Near(NamedTuple):
+    """The near-duplicate lookup's answer and how many stored signatures it read."""
+
+    doc_id: int | None
+    similarity: float | None
+    read: int
+
+
+PER_BAND = 16  # candidates read per LSH band: a band all similar records share costs no more than a rare one
+
+
+def has_identity(source: str) -> bool:
+    """Whether a source names one input across runs (a path, URL or record id), so a new version replaces it.
+
+    Standard input ("-", "-:LINE") names nothing that lasts: each of its articles is new.
+    """
+    return bool(source) and source != "-" and not source.startswith("-:")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -92,51 +116,119 @@ class Store:
                                 .limit(1)).first() is not None
 
     def save_article(self, a: Article, raw_hash: str) -> Saved:
-        """Store an article with all its facts in one transaction; identical bodies are stored once."""
+        """Store an article with all its facts in one transaction.
+
+        Versions: an input is known by its source (file path as given, record URL or id, upload name;
+        not standard input). Byte-identical input already stored is "unchanged". The same source with
+        other content replaces its stored version in place: same document id, its old facts deleted and
+        the new ones written ("updated"), so a corrected title or date is applied and an edited article
+        is counted once. A body identical to another source's document is a "duplicate" of it (this
+        source's older version, if any, is then removed). Anything else is "stored".
+        """
         chash = content_hash(a.text)
         sig = neardup.signature(a.text)
+        d = S.documents
         try:
             with self.engine.begin() as conn:
-                dup = conn.execute(select(S.documents.c.id).where(S.documents.c.content_hash == chash)).first()
+                same = conn.execute(select(d.c.id).where(d.c.raw_hash == raw_hash).limit(1)).first()
+                if same:
+                    return Saved("unchanged", same[0])
+                prev: list[int] = []
+                if has_identity(a.source):
+                    # FOR UPDATE (PostgreSQL): two writers of one source's new version take turns
+                    prev = list(conn.execute(select(d.c.id).where(d.c.source == a.source).order_by(d.c.id)
+                                             .with_for_update()).scalars())
+                    if prev:
+                        same = conn.execute(select(d.c.id).where(d.c.raw_hash == raw_hash).limit(1)).first()
+                        if same:  # the other writer stored this very input while we waited
+                            return Saved("unchanged", same[0])
+                q = select(d.c.id).where(d.c.content_hash == chash)
+                dup = conn.execute(q.where(d.c.id.not_in(prev)) if prev else q).first()
                 if dup:
+                    self._drop_documents(conn, prev, dup[0])
                     return Saved("duplicate", dup[0])
-                near, sim = self._nearest(conn, sig)
-                doc_id = conn.execute(S.documents.insert().values(
-                    source=a.source, url=a.url, title=a.title, published=a.published, author=a.author,
+                keep = prev[0] if prev else None
+                if keep is not None:
+                    self._drop_documents(conn, prev[1:], keep)  # versions stored twice before updates existed
+                    self._clear_document(conn, keep)
+                near = self._nearest(conn, sig, keep)
+                published = plausible_published(a.published)
+                values = dict(
+                    source=a.source, url=a.url, title=a.title, published=published, author=a.author,
                     language=a.language, raw_text=a.raw, text=a.text, content_hash=chash, raw_hash=raw_hash,
                     removed=_json([{"reason": r.reason, "text": r.text} for r in a.removed]),
-                    topics=_json(a.topics), duplicate_of=near, similarity=sim,
-                    minhash=neardup.to_bytes(sig), ingested_at=_now(),
-                ).returning(S.documents.c.id)).scalar_one()
+                    topics=_json(a.topics), duplicate_of=near.doc_id, similarity=near.similarity,
+                    minhash=neardup.to_bytes(sig), ingested_at=_now())
+                if keep is None:
+                    doc_id = conn.execute(d.insert().values(**values).returning(d.c.id)).scalar_one()
+                else:
+                    doc_id = keep
+                    conn.execute(d.update().where(d.c.id == keep).values(**values))
                 conn.execute(S.doc_bands.insert(), [{"band": b, "hash": h, "doc_id": doc_id}
                                                     for b, h in neardup.band_hashes(sig)])
-                self._save_facts(conn, doc_id, a, chash)
-                return Saved("stored", doc_id, near, sim)
+                self._save_facts(conn, doc_id, a, chash, date_limit(published))
+                return Saved("stored" if keep is None else "updated", doc_id, near.doc_id, near.similarity,
+                             near.read)
         except IntegrityError:
             # Another writer stored the same body between our check and insert.
             with self.engine.connect() as conn:
-                row = conn.execute(select(S.documents.c.id).where(S.documents.c.content_hash == chash)).first()
+                row = conn.execute(select(d.c.id).where(d.c.content_hash == chash)).first()
             if row:
                 return Saved("duplicate", row[0])
             raise
 
-    def _nearest(self, conn: Connection, sig) -> tuple[int | None, float | None]:
-        """The stored article this one nearly duplicates (sharing an LSH band, then by estimated Jaccard)."""
+    def _clear_document(self, conn: Connection, doc_id: int) -> None:
+        """Delete a document's facts, sentences and LSH bands, keeping its row (and id) for the new version."""
+        old = conn.execute(select(S.documents.c.minhash).where(S.documents.c.id == doc_id)).scalar_one_or_none()
         b = S.doc_bands
-        bands = or_(*[and_(b.c.band == band, b.c.hash == h) for band, h in neardup.band_hashes(sig)])
-        rows = conn.execute(select(S.documents.c.id, S.documents.c.minhash, S.documents.c.duplicate_of)
-                            .where(S.documents.c.id.in_(select(b.c.doc_id).where(bands)))
-                            .order_by(S.documents.c.id)).all()
+        if old:  # through the (band, hash) index rather than a scan of every band row
+            conn.execute(delete(b).where(b.c.band == bindparam("b_band"), b.c.hash == bindparam("b_hash"),
+                                         b.c.doc_id == doc_id),
+                         [{"b_band": band, "b_hash": h} for band, h in neardup.stored_band_hashes(old)])
+        else:
+            conn.execute(delete(b).where(b.c.doc_id == doc_id))
+        ev = S.events
+        conn.execute(delete(S.event_participants).where(S.event_participants.c.event_id.in_(
+            select(ev.c.id).where(ev.c.doc_id == doc_id))))
+        for table in (S.sentences, S.mentions, S.doc_entities, *S.FACT_TABLES.values()):
+            conn.execute(delete(table).where(table.c.doc_id == doc_id))
+
+    def _drop_documents(self, conn: Connection, ids: list[int], heir: int) -> None:
+        """Delete older versions of a source; articles linked to them as near-duplicates now point at heir."""
+        if not ids:
+            return
+        d = S.documents
+        conn.execute(d.update().where(d.c.id == heir, d.c.duplicate_of.in_(ids)).values(duplicate_of=None,
+                                                                                       similarity=None))
+        conn.execute(d.update().where(d.c.duplicate_of.in_(ids)).values(duplicate_of=heir))
+        for doc_id in ids:
+            self._clear_document(conn, doc_id)
+        conn.execute(delete(d).where(d.c.id.in_(ids)))
+
+    def _nearest(self, conn: Connection, sig, exclude: int | None = None) -> Near:
+        """The stored article this one nearly duplicates (sharing an LSH band, then by estimated Jaccard).
+
+        Candidates come from the band index, at most PER_BAND per band (the first stored: in a band every
+        similar record shares, those are its oldest members, which the rest already point to), so the
+        lookup reads at most BANDS x PER_BAND signatures however large the archive grows.
+        """
+        b, d = S.doc_bands, S.documents
+        per_band = [select(b.c.doc_id).where(b.c.band == band, b.c.hash == h).limit(PER_BAND).subquery(f"b{band}")
+                    for band, h in neardup.band_hashes(sig)]
+        ids = set(conn.execute(union_all(*[select(q.c.doc_id) for q in per_band])).scalars())
+        ids.discard(exclude)
+        rows = conn.execute(select(d.c.id, d.c.minhash, d.c.duplicate_of).where(d.c.id.in_(sorted(ids)))
+                            .order_by(d.c.id)).all() if ids else []
         best, best_sim = None, 0.0
         for doc_id, minhash, dup_of in rows:
-            if minhash is None:
+            if minhash is None or (dup_of or doc_id) == exclude:  # never a new version's own near-duplicate
                 continue
             sim = neardup.similarity(sig, minhash)
             if sim > best_sim:
                 best, best_sim = (dup_of or doc_id), sim
         if best is not None and best_sim >= neardup.THRESHOLD:
-            return best, round(best_sim, 3)
-        return None, None
+            return Near(best, round(best_sim, 3), len(rows))
+        return Near(None, None, len(rows))
 
     def _remember_alias(self, conn: Connection, key: str, entity_id: int) -> None:
         """Record key -> entity unless users or earlier articles already decided it."""
@@ -164,7 +256,22 @@ class Store:
         return conn.execute(select(S.entities.c.id).where(S.entities.c.type == typ,
                                                           S.entities.c.key == key)).scalar_one()
 
-    def _save_facts(self, conn: Connection, doc_id: int, a: Article, chash: str = "") -> None:
+    def _save_facts(self, conn: Connection, doc_id: int, a: Article, chash: str,
+                    latest: tuple[int, int, int]) -> None:
+        """Sentences, mentions, entities and facts; dates past `latest` or before 1900 are kept as null.
+
+        Evidence columns hold what `extract --json` prints (contract.evidence): the sentence, or the
+        part around the fact when one sentence carries so many facts that copies would pass
+        EVIDENCE_BUDGET. The full sentence is one join away (doc_id, sent_idx), and stored bytes grow
+        with the facts, never facts x sentence length.
+        """
+        ev_at, st_at, fig_at = evidence_spans(a)
+
+        def cite(at: tuple) -> str:
+            return evidence(*at)
+
+        def when(value: str | None) -> str | None:
+            return plausible(value, latest)
         if a.sentences:
             conn.execute(S.sentences.insert(), [
                 {"doc_id": doc_id, "idx": i, "char_start": s.start, "char_end": s.end, "text": s.text,
@@ -190,12 +297,12 @@ class Store:
             conn.execute(S.roles.insert(), [
                 {"doc_id": doc_id, "sent_idx": r.sent, "char_start": r.start, "char_end": r.end,
                  "person": name(r.person), "person_entity_id": ent_ids.get(r.person), "title": r.title,
-                 "organization": r.organization, "as_of": r.as_of} for r in a.roles])
-        for ev in a.events:
+                 "organization": r.organization, "as_of": when(r.as_of)} for r in a.roles])
+        for ev, at in zip(a.events, ev_at):
             ev_id = conn.execute(S.events.insert().values(
                 doc_id=doc_id, sent_idx=ev.sent, char_start=sent[ev.sent].start, char_end=sent[ev.sent].end,
-                type=ev.type, date=ev.date, location=ev.location,
-                participants=_json([name(p) for p in ev.participants]), evidence=sent[ev.sent].text,
+                type=ev.type, date=when(ev.date), location=ev.location,
+                participants=_json([name(p) for p in ev.participants]), evidence=cite(at),
             ).returning(S.events.c.id)).scalar_one()
             parts = sorted({ent_ids[p] for p in ev.participants if p in ent_ids})
             if parts:
@@ -206,17 +313,17 @@ class Store:
                  "speaker": name(s.speaker), "speaker_entity_id": ent_ids.get(s.speaker) if s.speaker is not None else None,
                  "addressee": name(s.addressee),
                  "addressee_entity_id": ent_ids.get(s.addressee) if s.addressee is not None else None,
-                 "content": s.content, "date": s.date, "topics": _json(s.topics), "evidence": sent[s.sent].text}
-                for s in a.statements])
+                 "content": s.content, "date": when(s.date), "topics": _json(s.topics), "evidence": cite(at)}
+                for s, at in zip(a.statements, st_at)])
         if a.figures:
             conn.execute(S.figures.insert(), [
                 {"doc_id": doc_id, "sent_idx": f.sent, "char_start": f.start, "char_end": f.end, "value": f.value,
-                 "unit": f.unit, "text": f.text, "subject": f.subject, "deadline": f.deadline,
-                 "evidence": sent[f.sent].text} for f in a.figures])
+                 "unit": f.unit, "text": f.text, "subject": f.subject, "deadline": when(f.deadline),
+                 "evidence": cite(at)} for f, at in zip(a.figures, fig_at)])
         if a.dates:
             conn.execute(S.dates.insert(), [
                 {"doc_id": doc_id, "sent_idx": d.sent, "char_start": d.start, "char_end": d.end, "text": d.text,
-                 "value": d.value} for d in a.dates])
+                 "value": when(d.value)} for d in a.dates])
 
     def version(self) -> tuple:
         """Changes whenever an article is stored or an entity corrected: a key for caches of summaries."""
@@ -247,4 +354,4 @@ class Store:
         return out
 
 
-__all__ = ["Store", "Saved", "make_engine", "date_range", "OperationalError"]
+__all__ = ["Store", "Saved", "has_identity", "make_engine", "date_range", "OperationalError"]
