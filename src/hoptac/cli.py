@@ -529,5 +529,10 @@ def train(annotations: Annotated[Path, typer.Option(help="The annotation folder 
     out.print(f"models written to {dest}", markup=False, highlight=False)
 
 
+from hoptac.cli_stories import stories as _stories_cmd, story_app  # noqa: E402  (they use _store above)
+
+app.command("stories")(_stories_cmd)
+app.add_typer(story_app, name="story")
+
 if __name__ == "__main__":
     app()

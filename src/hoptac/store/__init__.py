@@ -167,6 +167,8 @@ class Store:
                 conn.execute(S.doc_bands.insert(), [{"band": b, "hash": h, "doc_id": doc_id}
                                                     for b, h in neardup.band_hashes(sig)])
                 self._save_facts(conn, doc_id, a, chash, date_limit(published))
+                from hoptac import stories  # the article's events and statements join their stories, same transaction
+                stories.assign(conn, doc_id)
                 return Saved("stored" if keep is None else "updated", doc_id, near.doc_id, near.similarity,
                              near.read)
         except IntegrityError:
@@ -179,6 +181,8 @@ class Store:
 
     def _clear_document(self, conn: Connection, doc_id: int) -> None:
         """Delete a document's facts, sentences and LSH bands, keeping its row (and id) for the new version."""
+        from hoptac import stories
+        stories.unassign(conn, doc_id)  # its facts leave their stories first (a story left empty goes)
         old = conn.execute(select(S.documents.c.minhash).where(S.documents.c.id == doc_id)).scalar_one_or_none()
         b = S.doc_bands
         if old:  # through the (band, hash) index rather than a scan of every band row

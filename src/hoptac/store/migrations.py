@@ -65,11 +65,19 @@ def m0004_fact_indexes(conn: Connection) -> None:
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {target}"))
 
 
+def m0005_stories(conn: Connection) -> None:
+    """Stories across articles (hoptac.stories): one row per real-world event or statement, its members and
+    users' splits and merges. Stores made before it get their stories when `hoptac stories --rebuild` runs."""
+    from hoptac import stories
+    stories.create(conn)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_search", m0002_search),
     ("0003_entity_overrides", m0003_entity_overrides),
     ("0004_fact_indexes", m0004_fact_indexes),
+    ("0005_stories", m0005_stories),
 ]
 
 

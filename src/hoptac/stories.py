@@ -1,0 +1,480 @@
+"""Stories: one real-world event, or one request/commitment/intent/agreement, however many articles report it.
+
+Every stored event and statement is a member of exactly one story. Stories are assigned inside the article's
+transaction (`assign`), from candidates an index gives (the event's participants, the statement's speaker or
+addressee), never from a scan of the archive. Wrong merges cost more than missed ones, so the tests are strict:
+an event joins a story of the same type that shares a named party (not just a country) on a compatible date;
+a statement joins one of the same kind group and speaker whose content overlaps. A user's split or merge is
+recorded by the members' stable keys (the article's source and the fact's place in it) and honoured
+whenever those articles are stored again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlparse
+
+from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, and_,
+                        delete, func, select, update)
+
+from hoptac.store import schema as S
+from hoptac.textnorm import fold
+
+stories = Table(
+    "stories", S.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # event | statement
+    Column("label", String(20), nullable=False),  # the event type or the statement kind
+    Column("date", String(10)),  # the earliest member date
+    Column("first_seen", String(10)),  # the earliest and latest report (publication dates)
+    Column("last_seen", String(10)),
+    Column("members", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False),
+    Column("pinned", Integer, nullable=False),  # 1: made by a user's split; never grows by itself
+    Index("ix_stories_kind", "kind", "label"),
+)
+
+story_members = Table(
+    "story_members", S.metadata,
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("fact_id", Integer, nullable=False),  # events.id or statements.id
+    Column("doc_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("member_key", String(80), nullable=False),  # source hash : kind : ordinal, stable across re-ingest
+    UniqueConstraint("kind", "fact_id"),
+    Index("ix_story_members_story", "story_id"),
+    Index("ix_story_members_doc", "doc_id"),
+    Index("ix_story_members_key", "member_key"),
+)
+
+story_overrides = Table(
+    "story_overrides", S.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(10), nullable=False),  # split | merge
+    Column("member_key", String(80), nullable=False),
+    Column("other_key", String(80)),  # merge: a member of the story to join
+    Column("created_at", String(40), nullable=False),
+    Index("ix_story_overrides_key", "member_key"),
+)
+
+CANDIDATES = 200  # facts read per lookup at most: the cost per article stays flat as the archive grows
+KIND_GROUP = {"request": "request", "commitment": "commitment", "intent": "intent", "agreement": "agreement"}
+MIN_CONTENT = 0.5  # content overlap (token F1) two reports of one statement share at least
+DAYS = 14  # statements reported more than this apart are not one story
+
+
+def create(conn: Connection) -> None:
+    """The story tables (migration 0006)."""
+    for t in (stories, story_members, story_overrides):
+        t.create(conn, checkfirst=True)
+
+
+def _tokens(text: str | None) -> list[str]:
+    return re.findall(r"\w+", fold(text or "").lower())
+
+
+def _f1(a: str | None, b: str | None) -> float:
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    pool: dict[str, int] = {}
+    for t in ta:
+        pool[t] = pool.get(t, 0) + 1
+    hit = 0
+    for t in tb:
+        if pool.get(t, 0) > 0:
+            hit += 1
+            pool[t] -= 1
+    if not hit:
+        return 0.0
+    p, r = hit / len(tb), hit / len(ta)
+    return 2 * p * r / (p + r)
+
+
+def _days(a: str | None, b: str | None) -> int | None:
+    if not a or not b or len(a) < 10 or len(b) < 10:
+        return None
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return None
+
+
+def _dates_agree(a: str | None, b: str | None) -> bool:
+    """Same day (or a day apart: time zones, evening reports), or the same month/year at the coarser precision."""
+    if not a or not b:
+        return False
+    d = _days(a, b)
+    if d is not None:
+        return d <= 1
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def outlet(source: str | None, url: str | None) -> str:
+    """Who published it: the host of the address, else the source's folder or file stem."""
+    for s in (url, source):
+        if s and "://" in s:
+            host = urlparse(s).netloc.lower()
+            return host[4:] if host.startswith("www.") else host
+    if source:
+        name = source.replace("\\", "/").rsplit("/", 1)[-1]
+        m = re.match(r"\d*_?([a-z0-9]+)", name.lower())
+        return m.group(1) if m else name
+    return ""
+
+
+# --- assignment at ingest ---------------------------------------------------------------------------------
+
+def assign(conn: Connection, doc_id: int) -> None:
+    """Put every event and statement of the article in a story: an existing one it reports, else a new one."""
+    d = S.documents
+    doc = conn.execute(select(d.c.source, d.c.published).where(d.c.id == doc_id)).first()
+    if doc is None:
+        return
+    source, published = doc
+    # a member's key: the article's source (stable when a corrected version replaces it) and the fact's place
+    chash = hashlib.sha1(source.encode("utf-8")).hexdigest()
+    cands = _candidate_docs(conn, doc_id, published)
+    ev = S.events
+    events = conn.execute(select(ev.c.id, ev.c.type, ev.c.date, ev.c.evidence).where(ev.c.doc_id == doc_id)
+                          .order_by(ev.c.id)).all()
+    mine = _participants(conn, [e.id for e in events])
+    theirs_ev = _their_events(conn, cands)
+    for n, e in enumerate(events):
+        key = f"{chash[:40]}:event:{n}"
+        split_ = _is_split(conn, key)
+        sid = _override(conn, key) or (None if split_ else _event_story(conn, e, published, mine.get(e.id, {}),
+                                                                       theirs_ev, cands))
+        _join(conn, sid, "event", e.type, e.id, doc_id, key, e.date, published, pinned=split_)
+    st = S.statements
+    sts = conn.execute(select(st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
+                              st.c.addressee_entity_id, st.c.content, st.c.date)
+                       .where(st.c.doc_id == doc_id).order_by(st.c.id)).all()
+    theirs_st = _their_statements(conn, cands)
+    for n, s in enumerate(sts):
+        key = f"{chash[:40]}:statement:{n}"
+        split_ = _is_split(conn, key)
+        sid = _override(conn, key) or (None if split_ else _statement_story(conn, s, theirs_st))
+        _join(conn, sid, "statement", s.kind, s.id, doc_id, key, s.date, published, pinned=split_)
+
+
+DOCS = 40  # candidate articles per new article that share a named party, at most
+NEAR_DAYS = 2  # and the articles published this many days around it
+NEAR_DOCS = 300  # at most: a few days of a large outlet's output
+WINDOW = 7  # days between two reports of one happening at most
+
+
+def _candidate_docs(conn: Connection, doc_id: int, published: str | None) -> dict[int, str | None]:
+    """Articles that name the same people or organizations within a week: through the (entity, document)
+    index, never a scan of the archive. Returns {doc_id: published}."""
+    de, en, d = S.doc_entities, S.entities, S.documents
+    named = [x for x in conn.execute(select(de.c.entity_id).join(en, en.c.id == de.c.entity_id)
+                                     .where(de.c.doc_id == doc_id, en.c.type.in_(["PER", "ORG"]))).scalars()]
+    if not named:
+        return {}
+    q = (select(de.c.doc_id, d.c.published, func.count().label("n"))
+         .join(d, d.c.id == de.c.doc_id)
+         .where(de.c.entity_id.in_(named[:30]), de.c.doc_id != doc_id)
+         .group_by(de.c.doc_id, d.c.published)
+         .order_by(func.count().desc(), de.c.doc_id.desc()).limit(DOCS * 5))
+    out = {}
+    for r in conn.execute(q):
+        gap = _days(published, r.published)
+        if gap is not None and gap > WINDOW:
+            continue
+        out[r.doc_id] = r.published
+        if len(out) >= DOCS:
+            break
+    if published and len(published) == 10:
+        # outlets name the same party differently ("UBND TP. Hải Phòng", "Ủy ban nhân dân thành phố Hải Phòng"):
+        # the days around publication, through the publication-date index, bounded by a day's volume of news
+        lo = (date.fromisoformat(published) - timedelta(days=NEAR_DAYS)).isoformat()
+        hi = (date.fromisoformat(published) + timedelta(days=NEAR_DAYS)).isoformat()
+        for r in conn.execute(select(d.c.id, d.c.published).where(d.c.published.between(lo, hi), d.c.id != doc_id)
+                              .order_by(d.c.id.desc()).limit(NEAR_DOCS)):
+            out.setdefault(r.id, r.published)
+    return out
+
+
+def _their_events(conn: Connection, docs: dict[int, str | None]) -> list:
+    ev = S.events
+    if not docs:
+        return []
+    return conn.execute(select(story_members.c.story_id, ev.c.id, ev.c.doc_id, ev.c.type, ev.c.date, ev.c.evidence)
+                        .join(story_members, and_(story_members.c.kind == "event",
+                                                  story_members.c.fact_id == ev.c.id))
+                        .where(ev.c.doc_id.in_(list(docs))).order_by(ev.c.id)).all()
+
+
+def _their_statements(conn: Connection, docs: dict[int, str | None]) -> list:
+    st = S.statements
+    if not docs:
+        return []
+    return conn.execute(select(story_members.c.story_id, st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id,
+                               st.c.addressee, st.c.addressee_entity_id, st.c.content, st.c.date)
+                        .join(story_members, and_(story_members.c.kind == "statement",
+                                                  story_members.c.fact_id == st.c.id))
+                        .where(st.c.doc_id.in_(list(docs))).order_by(st.c.id)).all()
+
+
+_ABBREV = {"ubnd": "uy ban nhan dan", "tp": "thanh pho", "hdnd": "hoi dong nhan dan", "tphcm": "thanh pho ho chi minh"}
+
+
+def name_key(name: str | None) -> str:
+    """A name compared across outlets: folded, abbreviations spelled out ("UBND TP." = "Ủy ban nhân dân thành phố")."""
+    words = re.findall(r"\w+", fold(name or "").lower())
+    return " ".join(_ABBREV.get(w, w) for w in words)
+
+
+def _participants(conn: Connection, event_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Each event's participants: name key -> entity type."""
+    ep, en = S.event_participants, S.entities
+    out: dict[int, dict[str, str]] = {}
+    if not event_ids:
+        return out
+    for eid, name, typ in conn.execute(select(ep.c.event_id, en.c.name, en.c.type)
+                                       .join(en, en.c.id == ep.c.entity_id)
+                                       .where(ep.c.event_id.in_(event_ids))):
+        out.setdefault(eid, {})[name_key(name)] = typ
+    return out
+
+
+def _event_story(conn: Connection, e, published: str | None, parts: dict[str, str], theirs: list,
+                 docs: dict[int, str | None]) -> int | None:
+    """The story of another article's event of the same type on an agreeing date that shares a named party, or
+    whose sentence says much the same."""
+    rows = [r for r in theirs if r.type == e.type]
+    if not rows:
+        return None
+    others = _participants(conn, [r.id for r in rows])
+    named = {k for k, t in parts.items() if t in ("PER", "ORG")}
+    best = None
+    for r in rows:
+        if e.date and r.date:
+            if not _dates_agree(e.date, r.date):
+                continue
+        else:
+            gap = _days(published, docs.get(r.doc_id))
+            if gap is None or gap > 2:
+                continue  # an undated report joins only one published within two days of it
+        their_named = {k for k, t in others.get(r.id, {}).items() if t in ("PER", "ORG")}
+        shared = len(named & their_named)
+        if named and their_named and not shared:
+            continue  # each names its parties, and none is the same: two happenings
+        close = _f1(e.evidence, r.evidence)
+        # one shared party is enough only when the sentences say much the same (a Prime Minister meets many)
+        if not (shared >= 2 or (shared == 1 and close >= 0.3) or close >= 0.5):
+            continue
+        score = shared + close
+        if best is None or score > best[0]:
+            best = (score, r.story_id)
+    return _open(conn, best[1]) if best else None
+
+
+def _statement_story(conn: Connection, s, theirs: list) -> int | None:
+    """The story of another article's statement of the same kind whose speaker agrees (the same party, or one
+    side naming none) and whose content overlaps."""
+    best = None
+    for r in theirs:
+        if r.kind != s.kind:
+            continue
+        same_speaker = (s.speaker_entity_id is not None and s.speaker_entity_id == r.speaker_entity_id) or \
+            (s.speaker and name_key(s.speaker) == name_key(r.speaker))
+        if s.speaker and r.speaker and not same_speaker:
+            continue
+        if s.addressee and r.addressee and name_key(s.addressee) != name_key(r.addressee) \
+                and s.addressee_entity_id != r.addressee_entity_id:
+            continue
+        gap = _days(s.date, r.date)
+        if gap is not None and gap > DAYS:
+            continue
+        f = _f1(s.content, r.content)
+        if f >= (0.4 if same_speaker else MIN_CONTENT) and (best is None or f > best[0]):
+            best = (f, r.story_id)
+    return _open(conn, best[1]) if best else None
+
+
+def _open(conn: Connection, sid: int) -> int | None:
+    """A story a new member may join: not one a user made by splitting a member out."""
+    pinned = conn.execute(select(stories.c.pinned).where(stories.c.id == sid)).scalar()
+    return None if pinned else sid
+
+
+def _is_split(conn: Connection, key: str) -> bool:
+    return conn.execute(select(story_overrides.c.id).where(
+        story_overrides.c.member_key == key, story_overrides.c.action == "split").limit(1)).first() is not None
+
+
+def _override(conn: Connection, key: str) -> int | None:
+    """The story a user merged this member into, when its partner is stored."""
+    for (other,) in conn.execute(select(story_overrides.c.other_key).where(
+            story_overrides.c.member_key == key, story_overrides.c.action == "merge")
+            .order_by(story_overrides.c.id.desc())):
+        sid = conn.execute(select(story_members.c.story_id).where(story_members.c.member_key == other)).scalar()
+        if sid is not None:
+            return sid
+    return None
+
+
+def _join(conn: Connection, sid: int | None, kind: str, label: str, fact_id: int, doc_id: int, key: str,
+          when: str | None, published: str | None, pinned: bool = False) -> int:
+    if sid is None:
+        sid = conn.execute(stories.insert().values(
+            kind=kind, label=label, date=when, first_seen=published, last_seen=published, members=0, outlets=0,
+            pinned=1 if pinned else 0).returning(stories.c.id)).scalar_one()
+    conn.execute(story_members.insert().values(story_id=sid, kind=kind, fact_id=fact_id, doc_id=doc_id,
+                                               member_key=key))
+    refresh(conn, sid)
+    return sid
+
+
+def refresh(conn: Connection, sid: int) -> None:
+    """Recount a story's members and outlets, its earliest date and its first and last report."""
+    d = S.documents
+    rows = conn.execute(select(story_members.c.kind, story_members.c.fact_id, d.c.source, d.c.url, d.c.published)
+                        .join(d, d.c.id == story_members.c.doc_id).where(story_members.c.story_id == sid)).all()
+    if not rows:
+        conn.execute(delete(stories).where(stories.c.id == sid))
+        return
+    kind = rows[0].kind
+    table = S.events if kind == "event" else S.statements
+    dates = [x for x in conn.execute(select(table.c.date).where(table.c.id.in_([r.fact_id for r in rows])))
+             .scalars() if x]
+    pubs = sorted(r.published for r in rows if r.published)
+    conn.execute(update(stories).where(stories.c.id == sid).values(
+        members=len(rows), outlets=len({outlet(r.source, r.url) for r in rows}),
+        date=min(dates) if dates else None, first_seen=pubs[0] if pubs else None,
+        last_seen=pubs[-1] if pubs else None))
+
+
+def unassign(conn: Connection, doc_id: int) -> None:
+    """Take an article's facts out of their stories (before it is stored again or deleted)."""
+    sids = sorted(set(conn.execute(select(story_members.c.story_id).where(story_members.c.doc_id == doc_id))
+                      .scalars()))
+    conn.execute(delete(story_members).where(story_members.c.doc_id == doc_id))
+    for sid in sids:
+        refresh(conn, sid)
+
+
+# --- reading and correcting -------------------------------------------------------------------------------
+
+def _members(conn: Connection, sid: int) -> list[dict]:
+    """A story's members as `extract --json` prints events and statements, with their article's source."""
+    d = S.documents
+    rows = conn.execute(select(story_members.c.kind, story_members.c.fact_id, story_members.c.member_key,
+                               d.c.source, d.c.url, d.c.title, d.c.published)
+                        .join(d, d.c.id == story_members.c.doc_id).where(story_members.c.story_id == sid)
+                        .order_by(d.c.published, story_members.c.doc_id, story_members.c.fact_id)).all()
+    out = []
+    for r in rows:
+        if r.kind == "event":
+            e = S.events
+            f = conn.execute(select(e.c.type, e.c.date, e.c.location, e.c.participants, e.c.evidence)
+                             .where(e.c.id == r.fact_id)).first()
+            item = {"type": f.type, "date": f.date, "location": f.location,
+                    "participants": json.loads(f.participants or "[]"), "evidence": f.evidence}
+        else:
+            s = S.statements
+            f = conn.execute(select(s.c.kind, s.c.speaker, s.c.addressee, s.c.content, s.c.date, s.c.evidence)
+                             .where(s.c.id == r.fact_id)).first()
+            item = {"kind": f.kind, "speaker": f.speaker, "addressee": f.addressee, "content": f.content,
+                    "date": f.date, "evidence": f.evidence}
+        out.append({"source": r.source, **item, "fact_id": r.fact_id, "member_key": r.member_key,
+                    "title": r.title, "published": r.published, "outlet": outlet(r.source, r.url)})
+    return out
+
+
+def all_stories(store, kind: str | None = None):
+    """Every story with its members (for `hoptac stories --json`), in story order."""
+    with store.engine.connect() as c:
+        q = select(stories).order_by(stories.c.id)
+        if kind:
+            q = q.where(stories.c.kind == kind)
+        for row in c.execute(q).mappings().all():
+            yield {"story": row["id"], "kind": row["kind"], "label": row["label"], "date": row["date"],
+                   "first_seen": row["first_seen"], "last_seen": row["last_seen"], "outlets": row["outlets"],
+                   "members": _members(c, row["id"])}
+
+
+def show(store, sid: int) -> dict | None:
+    """One story and its members."""
+    with store.engine.connect() as c:
+        row = c.execute(select(stories).where(stories.c.id == sid)).mappings().first()
+        if row is None:
+            return None
+        return {"story": row["id"], "kind": row["kind"], "label": row["label"], "date": row["date"],
+                "first_seen": row["first_seen"], "last_seen": row["last_seen"], "outlets": row["outlets"],
+                "pinned": bool(row["pinned"]), "members": _members(c, sid)}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def split(store, sid: int, fact_id: int) -> int:
+    """Take one member out of its story into a story of its own; recorded, so re-ingest keeps it apart."""
+    with store.engine.begin() as c:
+        m = c.execute(select(story_members).where(story_members.c.story_id == sid,
+                                                  story_members.c.fact_id == fact_id)).mappings().first()
+        if m is None:
+            raise LookupError(f"story {sid} has no member {fact_id}")
+        c.execute(story_overrides.insert().values(action="split", member_key=m["member_key"], created_at=_now()))
+        label = c.execute(select(stories.c.label).where(stories.c.id == sid)).scalar_one()
+        new = c.execute(stories.insert().values(kind=m["kind"], label=label, members=0, outlets=0, pinned=1)
+                        .returning(stories.c.id)).scalar_one()
+        c.execute(update(story_members).where(story_members.c.kind == m["kind"],
+                                              story_members.c.fact_id == fact_id).values(story_id=new))
+        refresh(c, sid)
+        refresh(c, new)
+        return new
+
+
+def merge(store, keep: int, other: int) -> int:
+    """Put every member of one story into another; recorded, so re-ingest keeps them together."""
+    if keep == other:
+        return keep
+    with store.engine.begin() as c:
+        kinds = dict(c.execute(select(stories.c.id, stories.c.kind).where(stories.c.id.in_([keep, other]))).all())
+        if len(kinds) != 2:
+            raise LookupError(f"no story {other if keep in kinds else keep}")
+        if kinds[keep] != kinds[other]:
+            raise ValueError("an event story and a statement story cannot be merged")
+        anchor = c.execute(select(story_members.c.member_key).where(story_members.c.story_id == keep)
+                           .order_by(story_members.c.fact_id).limit(1)).scalar_one()
+        for (key,) in c.execute(select(story_members.c.member_key).where(story_members.c.story_id == other)).all():
+            c.execute(delete(story_overrides).where(story_overrides.c.member_key == key,
+                                                    story_overrides.c.action == "split"))
+            c.execute(story_overrides.insert().values(action="merge", member_key=key, other_key=anchor,
+                                                      created_at=_now()))
+        c.execute(update(story_members).where(story_members.c.story_id == other).values(story_id=keep))
+        refresh(c, other)
+        refresh(c, keep)
+        return keep
+
+
+def rebuild(store) -> int:
+    """Assign every stored article's facts to stories again, in the order they were stored (users' splits and
+    merges are kept): for stores made before stories existed, or after the merging rules change."""
+    with store.engine.begin() as c:
+        c.execute(delete(story_members))
+        c.execute(delete(stories))
+        ids = list(c.execute(select(S.documents.c.id).order_by(S.documents.c.id)).scalars())
+    for k in range(0, len(ids), 200):
+        with store.engine.begin() as c:
+            for doc_id in ids[k:k + 200]:
+                assign(c, doc_id)
+    return len(ids)
+
+
+def count(store) -> dict[str, int]:
+    """How many stories of each kind, and how many of them more than one outlet reported."""
+    with store.engine.connect() as c:
+        out = {}
+        for kind in ("event", "statement"):
+            out[kind] = c.execute(select(func.count()).select_from(stories).where(stories.c.kind == kind)).scalar()
+            out[f"{kind}_multi_outlet"] = c.execute(select(func.count()).select_from(stories).where(
+                stories.c.kind == kind, stories.c.outlets > 1)).scalar()
+        return out

@@ -1,0 +1,129 @@
+"""Stories across articles, on SQLite and PostgreSQL: one row per real-world event or statement.
+
+The reports are written for these tests: four outlets' accounts of one meeting (each worded its own way) and
+an unrelated article.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from hoptac import stories as st
+from hoptac.cli import app
+from hoptac.ingest import ingest
+from hoptac.store import Store
+from hoptac.store import schema as S
+
+REPORTS = {
+    "a_baomot.txt": "date: 2025-03-20\nurl: https://baomot.example/tiep-hanbit\n\nChiều 19/3, tại Trụ sở Chính phủ, "
+                    "Thủ tướng Trần Văn Hải tiếp ông Kim Min Ho, Chủ tịch Tập đoàn Hanbit. Thủ tướng đề nghị Tập đoàn "
+                    "Hanbit xây dựng trung tâm nghiên cứu bán dẫn tại Việt Nam.\n",
+    "b_baohai.txt": "date: 2025-03-20\nurl: https://baohai.example/thu-tuong-hanbit\n\nThủ tướng Trần Văn Hải đã tiếp "
+                    "Chủ tịch Tập đoàn Hanbit Kim Min Ho chiều 19/3 tại Hà Nội. Tại buổi tiếp, Thủ tướng đề nghị Tập "
+                    "đoàn Hanbit xây dựng trung tâm nghiên cứu bán dẫn tại Việt Nam và đào tạo kỹ sư.\n",
+    "c_baoba.txt": "date: 2025-03-21\nurl: https://baoba.example/hanbit-viet-nam\n\nNgày 19/3, ông Kim Min Ho, Chủ tịch "
+                   "Tập đoàn Hanbit, đã có buổi làm việc với Thủ tướng Trần Văn Hải tại Hà Nội. Ông Kim Min Ho cam kết "
+                   "mở rộng đầu tư vào Việt Nam trong năm 2025.\n",
+    "d_baobon.txt": "date: 2025-03-20\nurl: https://baobon.example/kim-min-ho\n\nChiều 19/3, Thủ tướng Trần Văn Hải "
+                    "tiếp Chủ tịch Tập đoàn Hanbit Kim Min Ho. Chủ tịch Kim Min Ho cam kết mở rộng đầu tư vào Việt Nam "
+                    "trong năm nay.\n",
+    "e_khac.txt": "date: 2025-03-20\nurl: https://baonam.example/khac\n\nChiều 19/3, Bộ trưởng Lê Văn Tùng tiếp ông "
+                  "Peter Lang, Phó Chủ tịch Công ty Sao Mai, tại Đà Nẵng.\n",
+}
+
+
+@pytest.fixture()
+def reports(tmp_path):
+    paths = {}
+    for name, text in REPORTS.items():
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        paths[name] = str(p)
+    return paths
+
+
+def partition(store) -> set[frozenset]:
+    """The stories as sets of (article, kind, evidence): comparable across stores and orders."""
+    out = set()
+    for s in st.all_stories(store):
+        out.add(frozenset((m["source"].rsplit("/", 1)[-1], s["kind"], m["evidence"]) for m in s["members"]))
+    return out
+
+
+def test_one_meeting_from_four_outlets_is_one_story(db_url, reports, pipeline):
+    store = Store(db_url)
+    ingest(list(reports.values()), store, pipeline)
+    meetings = [s for s in st.all_stories(store, "event") if s["outlets"] >= 3]
+    assert len(meetings) == 1, [(s["label"], s["date"], s["outlets"]) for s in st.all_stories(store, "event")]
+    assert meetings[0]["date"] == "2025-03-19"
+    assert "e_khac.txt" not in {m["source"].rsplit("/", 1)[-1] for m in meetings[0]["members"]}
+    requests = [s for s in st.all_stories(store, "statement") if s["label"] == "request"]
+    assert len(requests) == 1 and requests[0]["outlets"] == 2
+    store.close()
+
+
+def test_every_fact_is_in_exactly_one_story(db_url, reports, pipeline):
+    store = Store(db_url)
+    ingest(list(reports.values()), store, pipeline)
+    with store.engine.connect() as c:
+        for kind, table in (("event", S.events), ("statement", S.statements)):
+            facts = c.execute(select(func.count()).select_from(table)).scalar()
+            members = c.execute(select(func.count()).select_from(st.story_members)
+                                .where(st.story_members.c.kind == kind)).scalar()
+            assert facts == members > 0
+    store.close()
+
+
+def test_the_same_reports_in_any_order_give_the_same_stories(tmp_path, reports, pipeline):
+    names = sorted(reports)
+    seen = []
+    for k, order in enumerate([names, names[::-1], [names[2], names[0], names[4], names[1], names[3]]]):
+        store = Store(f"sqlite:///{tmp_path / f'order{k}.db'}")
+        ingest([reports[n] for n in order], store, pipeline)
+        seen.append(partition(store))
+        store.close()
+    assert seen[0] == seen[1] == seen[2]
+
+
+def test_reingest_changes_nothing_and_a_split_survives_an_update(db_url, reports, pipeline, tmp_path):
+    store = Store(db_url)
+    ingest(list(reports.values()), store, pipeline)
+    before = partition(store)
+    ingest(list(reports.values()), store, pipeline)
+    assert partition(store) == before
+    meeting = next(s for s in st.all_stories(store, "event") if s["outlets"] >= 3)
+    out_member = next(m for m in meeting["members"] if m["source"].endswith("c_baoba.txt"))
+    new = st.split(store, meeting["story"], out_member["fact_id"])
+    assert st.show(store, new)["pinned"]
+    # the split-off article is corrected and stored again: its event stays apart
+    with open(reports["c_baoba.txt"], "a", encoding="utf-8") as f:
+        f.write("Hai bên cũng trao đổi về đào tạo nhân lực.\n")
+    ingest([reports["c_baoba.txt"]], store, pipeline)
+    meeting_now = next(s for s in st.all_stories(store, "event") if s["outlets"] >= 2 and s["date"] == "2025-03-19"
+                       and any(m["source"].endswith("a_baomot.txt") for m in s["members"]))
+    assert not any(m["source"].endswith("c_baoba.txt") for m in meeting_now["members"])
+    store.close()
+
+
+def test_merge_by_cli_joins_two_stories(tmp_path, reports, pipeline):
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    store = Store(db)
+    ingest(list(reports.values()), store, pipeline)
+    ev = [s for s in st.all_stories(store, "event")]
+    other = next(s for s in ev if any(m["source"].endswith("e_khac.txt") for m in s["members"]))
+    meeting = next(s for s in ev if s["outlets"] >= 3)
+    store.close()
+    runner = CliRunner()
+    res = runner.invoke(app, ["--db", db, "story", "merge", str(meeting["story"]), str(other["story"])])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["--db", db, "stories", "--json", "--kind", "event"])
+    rows = [json.loads(x) for x in res.stdout.splitlines()]
+    joined = next(r for r in rows if r["story"] == meeting["story"])
+    assert any(m["source"].endswith("e_khac.txt") for m in joined["members"])
+    assert all(set(m) >= {"source", "type", "date", "participants", "evidence"} for m in joined["members"])
+    res = runner.invoke(app, ["--db", db, "story", "show", "999999"])
+    assert res.exit_code == 1 and "no story 999999" in res.output
