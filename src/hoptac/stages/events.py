@@ -134,6 +134,9 @@ def run(a: Article, res) -> None:
                 lo = t[0] if k else s.start
                 hi = segs[k + 1][0][0] if k + 1 < len(segs) else s.end
                 parts = _participants(a, [m for m in refs if lo <= m.start < hi], None) or whole
+                if not parts:
+                    main = _salient(a, si)
+                    parts = [main] if main is not None else []
                 events.append(Event(t[1], d.value, None, parts, si, a.text[t[0]:t[0] + 20]))
             continue
         typ = learned or min((t[1] for t in trig), key=PRIORITY.index)

@@ -55,6 +55,9 @@ def _rule_ok(a: Article, c: Candidate, prev: str) -> bool:
         return False  # "hoan nghênh sự hợp tác": praise for what was done, not a request
     if c.prior in ("request", "commitment") and re.match(r"\s+(?:[\wÀ-ỹ]+\s+){0,2}của\b", a.text[c.end:c.end + 30]):
         return False  # "cam kết lâu dài của tập đoàn", "đề nghị của Bộ": a noun, not a reporting verb
+    if c.key == "sẵn sàng" and (first in ("cho", "đón", "phục", "ra", "vào", "chiến", "trở", "thi") or
+                                prev in ("đã", "chưa", "rất", "độ", "sự", "tinh", "thần", "trạng", "thái")):
+        return False  # "đã sẵn sàng cho mùa giải": ready, no promise to anyone
     if c.key == "chỉ đạo" and prev == "biểu":
         return False  # "phát biểu chỉ đạo hội nghị": a speech, not a request
     if c.key == "thống nhất" and first in ("đất", "non", "tổ", "trong"):
@@ -87,6 +90,8 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
         prev = toks[c.ti - 1].low if c.ti else ""
         if c.key == "sẽ" and _BELIEF_BEFORE.search(a.text[a.sentences[si].start:c.start]):
             continue  # "Nhận định quan hệ ... sẽ ngày càng phát triển": a judgement about the future, no plan
+        if _CONDITION.search(a.text[a.sentences[si].start:c.start]):
+            continue  # "Nếu ... thì sẽ", "Trong trường hợp ... sẽ": a hypothesis, no plan or promise
         if c.key == "sẽ" and _PROMISE_BEFORE.search(a.text[a.sentences[si].start:c.start]):
             out.append((c.start, c.end, "commitment", True))  # "khẳng định, sẽ cung cấp ..."
             continue
@@ -124,6 +129,7 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
 
 _FORECAST_VERBS = {"là", "có thể", "tăng", "giảm", "bị", "không", "khó", "phải", "góp", "giúp", "mang", "ngày"}
 # Judgements and beliefs about what will happen: "sẽ" after them is a forecast, not anyone's plan.
+_CONDITION = re.compile(r"(?:^|[\s,])(?:[Nn]ếu|[Tt]rong trường hợp|[Gg]iả sử|[Gg]iả như|[Hh]ễ|[Mm]ột khi)\b[^.;]*$")
 _BELIEF_BEFORE = re.compile(r"\b(?:[Nn]hận định|đánh giá|dự báo|cho rằng|tin rằng|tin tưởng|nhận thấy|ước tính|"
                             r"chắc chắn|có lẽ|có thể|nhiều khả năng|e rằng|lo ngại)\b[^.;,]*$")
 
