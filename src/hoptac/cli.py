@@ -290,11 +290,13 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1 by 
     if host in ("0.0.0.0", "::") and not os.environ.get("HOPTAC_ALLOWED_HOSTS"):
         err.print("hoptac: bound to every address: set HOPTAC_ALLOWED_HOSTS (names this server is reached by) "
                   "to refuse requests for other names (DNS rebinding)", markup=False)
-    # Bounded under attack: at most 500 connections at once (the rest get 503 before they hold a descriptor),
-    # idle keep-alive connections closed after 5 s, no per-request access log to grow without end, and a
-    # shutdown that waits at most 15 s for a request in flight (an ingest stops between articles).
+    # Bounded under attack: at most 500 requests at once (the rest get 503); a connection whose first request
+    # head has not arrived within 10 s is closed (slow clients cannot hold every descriptor); no per-request
+    # access log to grow without end; a shutdown that waits at most 15 s for a request in flight.
+    from hoptac.serving import HeadDeadlineH11
     uvicorn.run(create_app(state.db, loopback=loopback, host=host), host=host, port=port, log_level="warning",
-                access_log=False, limit_concurrency=500, timeout_keep_alive=5, timeout_graceful_shutdown=15)
+                access_log=False, limit_concurrency=500, timeout_keep_alive=5, timeout_graceful_shutdown=15,
+                http=HeadDeadlineH11)
 
 
 @app.command()
