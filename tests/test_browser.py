@@ -4,10 +4,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +11,7 @@ import pytest
 
 from hoptac.ingest import ingest
 from hoptac.store import Store
+from server import serve_process
 from paths import SEEDS
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -35,21 +32,7 @@ def site(tmp_path_factory, pipeline):
     s = Store(f"sqlite:///{db}")
     ingest([str(SEEDS)], s, pipeline)
     s.close()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "hoptac.cli", "--db", str(db), "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("hoptac serve did not start: " + proc.stdout.read().decode(errors="replace"))
+    base, proc = serve_process(db)
     yield base
     proc.terminate()
     proc.wait(timeout=20)

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 
 import httpx
@@ -21,7 +17,7 @@ from hoptac.store import schema as S
 from hoptac.tracker import DateFilterError, date_filter
 from hoptac.web import number
 from paths import EXAMPLES, SEEDS
-from server import serve
+from server import serve, serve_process
 
 try:  # the same Chromium helpers as test_browser.py; without Playwright only the browser checks are skipped
     from test_browser import CHROMIUM, FLAGS, Page, browser  # noqa: F401  (browser is a fixture)
@@ -81,21 +77,7 @@ def site(tmp_path_factory, pipeline):
     s = Store(f"sqlite:///{db}")
     ingest([str(SEEDS), str(EXAMPLES / "03_fpt_nvidia_ai_factory_2024.txt")], s, pipeline)
     s.close()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "hoptac.cli", "--db", str(db), "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("hoptac serve did not start: " + proc.stdout.read().decode(errors="replace"))
+    base, proc = serve_process(db)
     yield base
     proc.terminate()
     proc.wait(timeout=20)

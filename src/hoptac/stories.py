@@ -16,7 +16,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlparse
 
-from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, and_,
+from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, UniqueConstraint, and_,
                         delete, func, select, update)
 
 from hoptac.store import schema as S
