@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlparse
 
 from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, UniqueConstraint, and_,
-                        delete, func, select, update)
+                        delete, func, select, union_all, update)
 
 from hoptac.store import schema as S
 from hoptac.textnorm import fold
@@ -138,59 +138,58 @@ def assign(conn: Connection, doc_id: int) -> None:
     # a member's key: the article's source (stable when a corrected version replaces it) and the fact's place
     chash = hashlib.sha1(source.encode("utf-8")).hexdigest()
     cands = _candidate_docs(conn, doc_id, published)
+    corrected = conn.execute(select(story_overrides.c.id).limit(1)).first() is not None  # most stores: none
     ev = S.events
     events = conn.execute(select(ev.c.id, ev.c.type, ev.c.date, ev.c.evidence).where(ev.c.doc_id == doc_id)
                           .order_by(ev.c.id)).all()
     mine = _participants(conn, [e.id for e in events])
-    theirs_ev = _their_events(conn, cands)
+    theirs_ev = _their_events(conn, cands, {e.type for e in events})
     for n, e in enumerate(events):
         key = f"{chash[:40]}:event:{n}"
-        split_ = _is_split(conn, key)
-        sid = _override(conn, key) or (None if split_ else _event_story(conn, e, published, mine.get(e.id, {}),
-                                                                       theirs_ev, cands))
+        split_ = corrected and _is_split(conn, key)
+        sid = (corrected and _override(conn, key)) or (
+            None if split_ else _event_story(conn, e, published, mine.get(e.id, {}), theirs_ev, cands))
         _join(conn, sid, "event", e.type, e.id, doc_id, key, e.date, published, pinned=split_)
     st = S.statements
     sts = conn.execute(select(st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
                               st.c.addressee_entity_id, st.c.content, st.c.date)
                        .where(st.c.doc_id == doc_id).order_by(st.c.id)).all()
-    theirs_st = _their_statements(conn, cands)
+    theirs_st = _their_statements(conn, cands, {x.kind for x in sts})
     for n, s in enumerate(sts):
         key = f"{chash[:40]}:statement:{n}"
-        split_ = _is_split(conn, key)
-        sid = _override(conn, key) or (None if split_ else _statement_story(conn, s, theirs_st))
+        split_ = corrected and _is_split(conn, key)
+        sid = (corrected and _override(conn, key)) or (None if split_ else _statement_story(conn, s, theirs_st))
         _join(conn, sid, "statement", s.kind, s.id, doc_id, key, s.date, published, pinned=split_)
 
 
-DOCS = 40  # candidate articles per new article that share a named party, at most
-NEAR_DAYS = 2  # and the articles published this many days around it
-NEAR_DOCS = 300  # at most: a few days of a large outlet's output
+PARTIES = 12  # named parties of the new article whose other articles are looked at
+PER_PARTY = 15  # the latest articles per party
+NEAR_DAYS = 2  # and the articles published this many days around it,
+NEAR_DOCS = 150  # at most this many: a few days of a large outlet's output
 WINDOW = 7  # days between two reports of one happening at most
 
 
 def _candidate_docs(conn: Connection, doc_id: int, published: str | None) -> dict[int, str | None]:
-    """Articles that name the same people or organizations within a week: through the (entity, document)
-    index, never a scan of the archive. Returns {doc_id: published}."""
+    """Articles that name the same people or organizations (the latest few per party, through the (entity,
+    document) index) or were published within two days (the publication-date index): a bounded number of
+    rows however large the archive grows. Returns {doc_id: published}."""
     de, en, d = S.doc_entities, S.entities, S.documents
     named = [x for x in conn.execute(select(de.c.entity_id).join(en, en.c.id == de.c.entity_id)
-                                     .where(de.c.doc_id == doc_id, en.c.type.in_(["PER", "ORG"]))).scalars()]
-    if not named:
-        return {}
-    q = (select(de.c.doc_id, d.c.published, func.count().label("n"))
-         .join(d, d.c.id == de.c.doc_id)
-         .where(de.c.entity_id.in_(named[:30]), de.c.doc_id != doc_id)
-         .group_by(de.c.doc_id, d.c.published)
-         .order_by(func.count().desc(), de.c.doc_id.desc()).limit(DOCS * 5))
-    out = {}
-    for r in conn.execute(q):
-        gap = _days(published, r.published)
-        if gap is not None and gap > WINDOW:
-            continue
-        out[r.doc_id] = r.published
-        if len(out) >= DOCS:
-            break
+                                     .where(de.c.doc_id == doc_id, en.c.type.in_(["PER", "ORG"]))
+                                     .order_by(de.c.entity_id).limit(PARTIES)).scalars()]
+    ids: set[int] = set()
+    if named:  # one query: the latest few articles of each party, each part bounded by the index
+        parts = [select(de.c.doc_id).where(de.c.entity_id == ent, de.c.doc_id != doc_id)
+                 .order_by(de.c.doc_id.desc()).limit(PER_PARTY).subquery(f"p{k}") for k, ent in enumerate(named)]
+        ids.update(conn.execute(union_all(*[select(q.c.doc_id) for q in parts])).scalars())
+    out: dict[int, str | None] = {}
+    if ids:
+        for r in conn.execute(select(d.c.id, d.c.published).where(d.c.id.in_(sorted(ids)))):
+            gap = _days(published, r.published)
+            if gap is None or gap <= WINDOW:
+                out[r.id] = r.published
     if published and len(published) == 10:
-        # outlets name the same party differently ("UBND TP. Hải Phòng", "Ủy ban nhân dân thành phố Hải Phòng"):
-        # the days around publication, through the publication-date index, bounded by a day's volume of news
+        # outlets name the same party differently ("UBND TP. Hải Phòng", "Ủy ban nhân dân thành phố Hải Phòng")
         lo = (date.fromisoformat(published) - timedelta(days=NEAR_DAYS)).isoformat()
         hi = (date.fromisoformat(published) + timedelta(days=NEAR_DAYS)).isoformat()
         for r in conn.execute(select(d.c.id, d.c.published).where(d.c.published.between(lo, hi), d.c.id != doc_id)
@@ -199,25 +198,27 @@ def _candidate_docs(conn: Connection, doc_id: int, published: str | None) -> dic
     return out
 
 
-def _their_events(conn: Connection, docs: dict[int, str | None]) -> list:
+def _their_events(conn: Connection, docs: dict[int, str | None], types: set[str] | None = None) -> list:
     ev = S.events
-    if not docs:
+    if not docs or types == set():
         return []
     return conn.execute(select(story_members.c.story_id, ev.c.id, ev.c.doc_id, ev.c.type, ev.c.date, ev.c.evidence)
                         .join(story_members, and_(story_members.c.kind == "event",
                                                   story_members.c.fact_id == ev.c.id))
-                        .where(ev.c.doc_id.in_(list(docs))).order_by(ev.c.id)).all()
+                        .where(ev.c.doc_id.in_(list(docs)), *([ev.c.type.in_(sorted(types))] if types else []))
+                        .order_by(ev.c.id)).all()
 
 
-def _their_statements(conn: Connection, docs: dict[int, str | None]) -> list:
+def _their_statements(conn: Connection, docs: dict[int, str | None], kinds: set[str] | None = None) -> list:
     st = S.statements
-    if not docs:
+    if not docs or kinds == set():
         return []
     return conn.execute(select(story_members.c.story_id, st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id,
                                st.c.addressee, st.c.addressee_entity_id, st.c.content, st.c.date)
                         .join(story_members, and_(story_members.c.kind == "statement",
                                                   story_members.c.fact_id == st.c.id))
-                        .where(st.c.doc_id.in_(list(docs))).order_by(st.c.id)).all()
+                        .where(st.c.doc_id.in_(list(docs)), *([st.c.kind.in_(sorted(kinds))] if kinds else []))
+                        .order_by(st.c.id)).all()
 
 
 _ABBREV = {"ubnd": "uy ban nhan dan", "tp": "thanh pho", "hdnd": "hoi dong nhan dan", "tphcm": "thanh pho ho chi minh"}
@@ -321,10 +322,13 @@ def _override(conn: Connection, key: str) -> int | None:
 
 def _join(conn: Connection, sid: int | None, kind: str, label: str, fact_id: int, doc_id: int, key: str,
           when: str | None, published: str | None, pinned: bool = False) -> int:
-    if sid is None:
+    if sid is None:  # a story of its own: its counts are known, no recount needed
         sid = conn.execute(stories.insert().values(
-            kind=kind, label=label, date=when, first_seen=published, last_seen=published, members=0, outlets=0,
+            kind=kind, label=label, date=when, first_seen=published, last_seen=published, members=1, outlets=1,
             pinned=1 if pinned else 0).returning(stories.c.id)).scalar_one()
+        conn.execute(story_members.insert().values(story_id=sid, kind=kind, fact_id=fact_id, doc_id=doc_id,
+                                                   member_key=key))
+        return sid
     conn.execute(story_members.insert().values(story_id=sid, kind=kind, fact_id=fact_id, doc_id=doc_id,
                                                member_key=key))
     refresh(conn, sid)
