@@ -281,6 +281,8 @@ def _answer_how_many(store, fq, cands):
             score = (2 if hints and f.unit in hints else 0) + sum(1 for w in noun if w in u.split())
             if (hints or noun) and not money and score == 0:
                 continue
+            # the question's other words in the unit: "đại biểu trực tiếp" against "đại biểu trực tuyến"
+            score += 0.5 * sum(1 for w in set(u.split()) if w in qwords and w not in noun)
             score += 2 * _near(qwords, h.text, f.char_start - base, f.char_end - base) - 0.25 * rank
             score += _just_before(qwords, h.text, f.char_start - base, fq)
             if best is None or score > best[0]:
