@@ -315,7 +315,12 @@ class Scanner:
                         j += m3[0]
                     if j < n and t[j].cap and not self.title_at(j) and not self.name_at(j) and not self._field_word(j):
                         e = self.person_run(j)
-                        if e > j:
+                        if e == j + 1 and not _VI_SYLLABLE.match(t[j].low) and self.lex.title_org.get(
+                                " ".join(x.low for x in t[i - nt:i]), False):
+                            # "Tổng giám đốc Habeco": one foreign word after a title that names its organization
+                            out.append((j, e, "ORG", "caps", None))
+                            j = e
+                        elif e > j:
                             out.append((j, e, "PER", "title", None))
                             j = e
                 i = j
