@@ -140,7 +140,7 @@ def run(a: Article, res) -> None:
                 events.append(Event(t[1], d.value, None, parts, si, a.text[t[0]:t[0] + 20]))
             continue
         typ = learned or min((t[1] for t in trig), key=PRIORITY.index)
-        date = dates[0].value if dates else None
+        date = _nearest_date(dates, trig[0][0] if trig else s.start)
         parts = _participants(a, refs, loc)
         if learned is None and date is None:
             # an undated happening stands when the sentence reports it as done ("đã ký kết", "vừa ban hành")
@@ -158,6 +158,14 @@ def run(a: Article, res) -> None:
         at = trig[0][0] if trig else s.start
         events.append(Event(typ, date, loc, parts, si, a.text[at:at + 20]))
     a.events = _dedupe(events)
+
+
+def _nearest_date(dates: list, at: int) -> str | None:
+    """The date closest to the trigger: a long sentence may hold several ("Doanh thu 6 tháng đầu năm 2025 ...;
+    Galaxy Z Fold 7 ra mắt vào tháng 7")."""
+    if not dates:
+        return None
+    return min(dates, key=lambda d: min(abs(d.start - at), abs(d.end - at))).value
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
