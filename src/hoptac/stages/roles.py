@@ -74,8 +74,12 @@ def run(a: Article, res) -> None:
             elif m.type == "PER" and m.entity >= 0 and k + 1 < len(ms):
                 nxt = ms[k + 1]
                 after = ms[k + 2] if k + 2 < len(ms) else None
-                # "ông Jensen Huang, Bộ trưởng Nguyễn Chí Dũng": a title right before a name is that name's
+                # "ông Jensen Huang, Bộ trưởng Nguyễn Chí Dũng", "Tô Lâm, Thủ tướng Hàn Quốc Kim Min Seok": a title
+                # right before a name (or before an organization and a name) is that name's
                 owned = after is not None and after.type == "PER" and _adjacent(a, nxt, after)
+                if not owned and after is not None and after.type in ("ORG", "LOC", "HEAD") and _adjacent(a, nxt, after):
+                    third = ms[k + 3] if k + 3 < len(ms) else None
+                    owned = third is not None and third.type == "PER" and _adjacent(a, after, third)
                 gap = a.text[m.end:nxt.start]
                 if nxt.type == "TITLE" and (_SEP_APPOS.match(gap) or _LOWER_BETWEEN.match(gap)) and not owned:
                     _lower_appositive(a, m, res, add)
