@@ -42,18 +42,18 @@ def test_seed_extraction_meets_floors(tmp_path):
 
 
 # The shared dev set: 40 in-domain excerpts no rule was written for (validation only; never trained on).
-# Measured 2026-11-30 (overall 0.882); floors a little under; raise them, never lower.
+# Measured 2026-11-30 (overall 0.900): floors a little under; raise them, never lower.
 DEV_FLOORS = {
     "published": 1.0,
     "body": 0.96,
     "entities": 0.89,
-    "roles": 0.86,
-    "events": 0.70,
-    "statements": 0.66,
+    "roles": 0.90,
+    "events": 0.74,
+    "statements": 0.71,
     "figures": 0.94,
-    "dates": 0.95,
+    "dates": 0.96,
 }
-DEV_OVERALL_FLOOR = 0.87
+DEV_OVERALL_FLOOR = 0.89
 
 
 def test_dev_extraction_meets_floors(tmp_path):
@@ -70,3 +70,19 @@ def test_dev_extraction_meets_floors(tmp_path):
     low = {f: scores["fields"][f]["f1"] for f, floor in DEV_FLOORS.items() if scores["fields"][f]["f1"] + EPS < floor}
     assert not low, f"dev fields below their floor: {low}"
     assert scores["overall_f1"] + EPS >= DEV_OVERALL_FLOOR
+
+
+def test_dev_questions_meet_their_floor(tmp_path, pipeline):
+    """The dev questions over the 40 dev articles alone in a store (measured 120/141 = 0.851)."""
+    from hoptac.ask import ask
+    from hoptac.ingest import ingest
+    from hoptac.store import Store
+    sys.path.insert(0, str(EVAL))
+    from score_qa import right
+    store = Store(f"sqlite:///{tmp_path / 'dev.db'}")
+    ingest([str(SHARED / "corpus" / "dev" / "raw")], store, pipeline)
+    questions = [q for f in sorted((EVAL / "qa" / "dev").glob("*.json")) for q in json.loads(f.read_text())]
+    ok = sum(all(right(q, ask(store, q["q"]).to_dict())) for q in questions)
+    store.close()
+    assert len(questions) == 141
+    assert ok / len(questions) >= 0.84, f"{ok}/{len(questions)}"

@@ -233,6 +233,9 @@ class Scanner:
     def person_run(self, i: int) -> int:
         """End of a capitalized run read as a person's name (1-5 syllables)."""
         j = i
+        if i + 1 < self.n and self.t[i + 1].word == self.t[i].word and self.t[i + 1].alpha \
+                and not self.t[i + 1].cap and _VI_SYLLABLE.match(self.t[i].low):
+            return i  # "Chính sách", "Kinh tế": a capitalized common word (underthesea joins it), no name
         t = self.t
         while j < self.n and j - i < 5 and t[j].cap and t[j].alpha and not self.title_at(j):
             j += 1
