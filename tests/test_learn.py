@@ -186,13 +186,13 @@ def test_credits_signatures_and_byline_after_the_headline(pipeline):
 
 
 def test_organizations_keep_their_country_and_place(pipeline):
-    a = analyse(pipeline, "Đại diện Cơ quan Cảnh sát biển Hàn Quốc và Hiệp hội Doanh nghiệp Việt Nam tại Nhật Bản "
-                          "dự buổi làm việc với ông Moon Hyuk-soo và ông Marc E. Knapper.")
+    a = analyse(pipeline, "Đại diện Cơ quan Kiểm ngư Nhật Bản và Hiệp hội Doanh nghiệp Việt Nam tại Nhật Bản "
+                          "dự buổi làm việc với ông Park Ji-hoon và ông Anna B. Carter.")
     orgs = {e.name for e in a.entities if e.type == "ORG"}
-    assert "Cơ quan Cảnh sát biển Hàn Quốc" in orgs
+    assert "Cơ quan Kiểm ngư Nhật Bản" in orgs
     assert "Hiệp hội Doanh nghiệp Việt Nam tại Nhật Bản" in orgs
     people = {e.name for e in a.entities if e.type == "PER"}
-    assert {"Moon Hyuk-soo", "Marc E. Knapper"} <= people
+    assert {"Park Ji-hoon", "Anna B. Carter"} <= people
 
 
 def test_unknown_firm_acting_in_the_news_is_an_organization(pipeline):

@@ -239,7 +239,7 @@ _DOC_NUMBER = re.compile(r"\bsố\s+(\d+[\w/\-–.]*\w)", re.I)
 
 
 def _just_before(fq_words: set[str], text: str, start: int, fq: str = "") -> float:
-    """The question's words right before a fact ("mở rộng lên tới 120 MW"): the words that name what it counts."""
+    """The question's words right before a fact ("nâng công suất lên tới 80 MW"): the words that name what it counts."""
     ws = set(re.findall(r"\w+", fold(text[max(0, start - 25):start])))
     return 0.5 * len(ws & fq_words)
 
@@ -281,7 +281,7 @@ def _answer_how_many(store, fq, cands):
             score = (2 if hints and f.unit in hints else 0) + sum(1 for w in noun if w in u.split())
             if (hints or noun) and not money and score == 0:
                 continue
-            # the question's other words in the unit: "đại biểu trực tiếp" against "đại biểu trực tuyến"
+            # the question's other words in the unit: "khách mời trực tiếp" against "khách mời trực tuyến"
             score += 0.5 * sum(1 for w in set(u.split()) if w in qwords and w not in noun)
             score += 2 * _near(qwords, h.text, f.char_start - base, f.char_end - base) - 0.25 * rank
             score += _just_before(qwords, h.text, f.char_start - base, fq)
@@ -299,7 +299,7 @@ _DATE_NEAR = re.compile(r"(?:tháng\s+\d{1,2}\s*[/.-]\s*\d{4}|(?:ngày\s+)?\d{1,
 
 
 def _date_kind(text: str) -> str:
-    """A stored date's reading from its words: a deadline ("đến năm 2030"), a range ("25-27/5"), or a point."""
+    """A stored date's reading from its words: a deadline ("đến năm 2030"), a range ("3-5/4"), or a point."""
     t = text.lower().strip()
     if re.match(r"(?:từ nay\s+)?(?:đến|tới|trước|tầm nhìn|định hướng)\b", t):
         return "deadline"
@@ -347,7 +347,7 @@ def _answer_when(store, fq, cands):
                 best = (score, d, h)
     if best:
         d, h = best[1], best[2]
-        if _date_kind(d.text) == "range":  # both ends: "từ ngày 25-27/5/2025"
+        if _date_kind(d.text) == "range":  # both ends: "từ ngày 3-5/4/2024"
             m = re.search(r"\d{1,2}\s*(?:-|–|đến)\s*\d{1,2}[./]\d{1,2}(?:[./]\d{4})?", h.text)
             if m:
                 return m.group(0), h

@@ -189,7 +189,7 @@ def _candidate_docs(conn: Connection, doc_id: int, published: str | None) -> dic
             if gap is None or gap <= WINDOW:
                 out[r.id] = r.published
     if published and len(published) == 10:
-        # outlets name the same party differently ("UBND TP. Hải Phòng", "Ủy ban nhân dân thành phố Hải Phòng")
+        # outlets name the same party differently ("UBND TP. Đà Nẵng", "Ủy ban nhân dân thành phố Đà Nẵng")
         lo = (date.fromisoformat(published) - timedelta(days=NEAR_DAYS)).isoformat()
         hi = (date.fromisoformat(published) + timedelta(days=NEAR_DAYS)).isoformat()
         for r in conn.execute(select(d.c.id, d.c.published).where(d.c.published.between(lo, hi), d.c.id != doc_id)

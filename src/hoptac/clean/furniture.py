@@ -18,8 +18,8 @@ _DATE_TIME = r"\d{1,2}/\d{1,2}/\d{4}(?:\s*[,|-]?\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:
 _WEEKDAY = r"(?:(?:Thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|Chủ\s+nhật)\s*,?\s*)?"
 _TIME = r"\d{1,2}[:h]\d{2}(?::\d{2})?"
 _STAMP_LABEL = r"(?:Cập nhật|Đăng|Ngày đăng|Ngày cập nhật|Thời gian|Xuất bản|Published|Updated|Posted)(?:\s+(?:lúc|vào|ngày))?"
-# A timestamp with a label, the time first or a dashed weekday ("Cập nhật vào: Thứ năm - 31/10/2024 13:01",
-# "08:06 27/10/2023", "15:22 - 09/02/2023"), at most a few words of page tools after it ("Cỡ chữ").
+# A timestamp with a label, the time first or a dashed weekday ("Cập nhật lúc: Thứ hai - 04/03/2024 08:15",
+# "07:40 12/03/2024", "16:05 - 18/01/2024"), at most a few words of page tools after it ("Cỡ chữ").
 STAMP_LINE = re.compile(rf"^(?:{_STAMP_LABEL}\s*:?\s*)?(?:{_TIME}\s*[-|,]?\s*)?{_WEEKDAY}(?:-\s*)?"
                         rf"(?P<date>\d{{1,2}}/\d{{1,2}}/\d{{4}})(?:\s*[-|,]?\s*{_TIME})?(?:\s*\(?GMT[+\-]\d+\)?)?"
                         rf"(?:\s+[^\W\d_]+){{0,3}}$", re.I)
@@ -36,12 +36,12 @@ CREDIT_END = re.compile(r"(?:^|[\s.])Nguồn\s*:\s*[^.!?]{1,60}$")
 # A photographer's or reporter's signature: two to four short capitalised names joined by "-" ("Tên Tên - Tên").
 SIGNATURE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*){0,3})(?:\s*[-–]\s*[A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*){0,3}){1,3}$")
 BREADCRUMB = re.compile(r"^Trang chủ(?:\W|(?=[A-ZĐÀ-Ỹ]))")
-OUTLET_TAG = re.compile(r"^[A-ZĐ0-9]{3,10}$")  # an outlet's tag alone on a line ("SGGPO")
+OUTLET_TAG = re.compile(r"^[A-ZĐ0-9]{3,10}$")  # an outlet's tag alone on a line ("VNAO")
 LIST_ITEM = re.compile(r"^(?:[-•+–*]|\d{1,2}[.)]|[a-zđ]\))\s")
 PAGE_TOOLS = re.compile(r"^(?:Cỡ chữ|Nghe bài|Nghe đọc|In trang)$", re.I)
 # The rating widget under an article: what follows it is the page's other stories.
 END_WIDGET = re.compile(r"^(?:Bài viết hay\?|Hãy đánh giá bài viết|Đánh giá bài viết|user image$)", re.I)
-# Photo captions that open with a camera's view of the scene ("Quang cảnh hội thảo.", "Toàn cảnh buổi tiếp").
+# Photo captions that open with a camera's view of the scene ("Quang cảnh lễ ký kết.", "Toàn cảnh phiên họp").
 CAPTION_OPENER = re.compile(r"^(?:Quang cảnh|Toàn cảnh|Phối cảnh|Cận cảnh|Chụp ảnh lưu niệm|Các đại biểu chụp ảnh|"
                             r"Đại biểu chụp ảnh|Các đại biểu tham dự|Đại biểu tham dự)\b")
 CAPTION_ONLY = re.compile(r"^\(?(?:Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Ảnh chụp màn hình)\)?\.?$", re.I)

@@ -152,7 +152,7 @@ def run(a: Article, res) -> None:
                                          any(a.entities[p].type == "PER" for p in parts))):
                 continue
         if not parts:
-            # "Tháng 9.2017, nhà máy chính thức đi vào hoạt động": the subject left out is the article's party
+            # "Tháng 3.2020, xưởng mới chính thức đi vào hoạt động": the subject left out is the article's party
             main = _salient(a, si)
             parts = [main] if main is not None else []
         at = trig[0][0] if trig else s.start
@@ -161,8 +161,8 @@ def run(a: Article, res) -> None:
 
 
 def _nearest_date(dates: list, at: int) -> str | None:
-    """The date closest to the trigger: a long sentence may hold several ("Doanh thu 6 tháng đầu năm 2025 ...;
-    Galaxy Z Fold 7 ra mắt vào tháng 7")."""
+    """The date closest to the trigger: a long sentence may hold several ("Lợi nhuận quý I năm 2024 ...; mẫu
+    máy X2 ra mắt vào tháng 5")."""
     if not dates:
         return None
     return min(dates, key=lambda d: min(abs(d.start - at), abs(d.end - at))).value
@@ -181,7 +181,7 @@ def _dedupe(events: list[Event]) -> list[Event]:
 
 def _participants(a: Article, refs, place: str | None) -> list[int]:
     """People and organizations of the sentence; places too, unless they are where it happened; named products
-    and programmes last ("Galaxy Z Fold 7 ra mắt")."""
+    and programmes last ("mẫu máy X2 ra mắt")."""
     out: list[int] = []
     for m in refs:
         e = a.entities[m.entity]

@@ -30,7 +30,7 @@ BREAKERS = {
     "ra", "vào", "lên", "xuống", "ngày", "năm", "tháng", "sáng", "chiều", "tối", "đây", "số", "nay",
 }
 _PLACE_ABBREVIATIONS = {"tp", "tx", "q", "p", "h", "tt"}  # thành phố, thị xã, quận, phường, huyện, thị trấn
-# Heads of bodies named after the place they serve: "... tại Fukuoka" belongs to the name.
+# Heads of bodies named after the place they serve: "... tại Osaka" belongs to the name.
 REPRESENTING = {"tổng lãnh sự quán", "lãnh sự quán", "đại sứ quán", "hiệp hội", "hội", "văn phòng", "chi nhánh",
                 "tổ chức", "phòng thương mại", "cơ quan đại diện", "trung tâm"}
 NOT_ACRONYMS = {
@@ -85,7 +85,7 @@ class Scanner:
                 if j < self.n and toks[j].word == toks[j - 1].word and toks[j].alpha and not toks[j].cap \
                         and _VI_SYLLABLE.match(toks[j - 1].low) \
                         and not (n >= 2 and table is self.lex.titles and not self._head_prefix(toks[i:j + 1])):
-                    continue  # "Samsung điện tử" glued is still Samsung; "Tổng Giám đốc điều hành" a title
+                    continue  # "Hanbit điện tử" glued is still Hanbit; "Tổng Giám đốc điều hành" a title
                 return n, v
         return None
 
@@ -122,14 +122,14 @@ class Scanner:
                 if tok.cap and self._surname_ahead(k) and not (m and m[1].type in ("LOC", "ORG")):
                     break  # a person's name ends the organization; "Hàn Quốc", "Hà Nội" are places, not people
                 if m and typ == "MISC" and m[1].type == "ORG" and k > j and not t[k - 1].cap:
-                    break  # "Luật AI trình Quốc hội": a law's name stops before the body it goes to
+                    break  # "Luật Dữ liệu trình Quốc hội": a law's name stops before the body it goes to
                 if m:
                     k += m[0]
                     caps += 1
                     if m[1].type == "LOC" and k < n and t[k].cap:
                         m2 = self.name_at(k)
                         if not (typ == "ORG" and m2 and m2[1].type == "LOC" and m2[1].kind in ("province", "city")):
-                            break  # "Công ty TNHH X Việt Nam Hải Phòng": a unit named by country, then city
+                            break  # "Công ty TNHH X Việt Nam Đà Nẵng": a unit named by country, then city
                     continue
                 if tok.low[:1].isdigit() and typ != "MISC":
                     break
@@ -144,7 +144,7 @@ class Scanner:
                 k += 1
                 continue
             if caps and typ == "ORG" and tok.alpha and not tok.cap and not self._breaks(k):
-                # "Ban Quản lý Khu kinh tế Hải Phòng", "Cơ quan Cảnh sát biển Hàn Quốc": lowercase words inside
+                # "Ban Quản lý Khu kinh tế Nghi Sơn", "Cơ quan Kiểm ngư Nhật Bản": lowercase words inside
                 # an organization's name, when a capitalized word of the name follows them
                 e = k
                 while e < n and e - k < 4 and t[e].alpha and not t[e].cap and not self._breaks(e):
@@ -154,7 +154,7 @@ class Scanner:
                     k = e
                     continue
             if caps and typ == "ORG" and tok.low == "tại" and self._represents(j) and k + 1 < n and t[k + 1].cap:
-                # "Tổng Lãnh sự quán Việt Nam tại Fukuoka", "Hiệp hội X tại Kyushu": where it represents is its name
+                # "Tổng Lãnh sự quán Việt Nam tại Osaka", "Hội X tại Busan": where it represents is its name
                 m_next = self.name_at(k + 1)
                 if m_next and m_next[1].type == "LOC":
                     k += 1 + m_next[0]
@@ -175,7 +175,7 @@ class Scanner:
         return any(h == k or h.startswith(k + " ") for h in self.lex.org_heads)
 
     def _field_word(self, j: int) -> bool:
-        """"Bộ trưởng Kinh tế và Công nghiệp Israel": a ministry's field, capitalized, is no person's name."""
+        """"Bộ trưởng Kinh tế và Thương mại Chile": a ministry's field, capitalized, is no person's name."""
         return " ".join(x.low for x in self.t[j:j + 2]) in self.lex.fields
 
     def _subsidiary_end(self, j: int) -> int:
@@ -190,7 +190,7 @@ class Scanner:
             if not m or m[1].type != "LOC" or m[1].kind not in ("country", "province", "city"):
                 break
             k += m[0]
-        # a place that ends the sentence's subject, not one that starts a new phrase ("Samsung Việt Nam cho biết")
+        # a place that ends the sentence's subject, not one that starts a new phrase ("Hanbit Việt Nam cho biết")
         return k
 
     def _represents(self, j: int) -> bool:
@@ -320,7 +320,7 @@ class Scanner:
                         e = self.person_run(j)
                         if e == j + 1 and not _VI_SYLLABLE.match(t[j].low) and self.lex.title_org.get(
                                 " ".join(x.low for x in t[i - nt:i]), False):
-                            # "Tổng giám đốc Habeco": one foreign word after a title that names its organization
+                            # "Tổng giám đốc Lumora": one foreign word after a title that names its organization
                             out.append((j, e, "ORG", "caps", None))
                             j = e
                         elif e > j:
@@ -340,7 +340,7 @@ class Scanner:
                 j = i + m[0]
                 if m[1].kind == "company" and j < n:
                     e = self._subsidiary_end(j)
-                    if e > j:  # "Samsung C&T", "LG Innotek Việt Nam Hải Phòng": a unit of the group, its own name
+                    if e > j:  # "Hanbit E&C", "Hanbit Optics Việt Nam Bắc Giang": a unit of the group, its own name
                         out.append((i, e, "ORG", "caps", None))
                         i = e
                         continue
@@ -473,11 +473,11 @@ def _type_unknown(a: Article, mentions: list[Mention]) -> None:
             m.type = "ORG"
         elif foreign and _PLACE_LEFT.search(left) and ("(" not in left[-3:] and not left.rstrip().endswith(",")
                                                          or "," in a.text[m.start - 40:m.end + 40].split("(")[-1]):
-            m.type = "LOC"  # "tại Gumi", "nhà máy ở Paju", "Hàn Quốc (Gumi, Paju)"
+            m.type = "LOC"  # "tại Changwon", "nhà máy ở Gimhae", "Hàn Quốc (Changwon, Gimhae)"
         elif foreign and re.search(r"(?:^|\s)(?:và|,)\s*$", left):
             prev = next((x for x in reversed(mentions) if x.end <= m.start and x.sent == m.sent), None)
             if prev is not None and prev.type in ("ORG", "LOC") and m.start - prev.end <= 5:
-                m.type = prev.type  # "Theo Nikkei Asia và Reuters": a list holds names of one kind
+                m.type = prev.type  # "Theo Bloomberg và AFP": a list holds names of one kind
 
 
 def _split_head_person(a: Article, mentions: list[Mention], lex: Lexicons) -> None:

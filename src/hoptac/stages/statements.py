@@ -89,15 +89,15 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
                       default=(classifier.NONE, 0.0))
         prev = toks[c.ti - 1].low if c.ti else ""
         if c.key == "sẽ" and _BELIEF_BEFORE.search(a.text[a.sentences[si].start:c.start]):
-            continue  # "Nhận định quan hệ ... sẽ ngày càng phát triển": a judgement about the future, no plan
+            continue  # "Đánh giá thị trường ... sẽ ngày càng sôi động": a judgement about the future, no plan
         if _CONDITION.search(a.text[a.sentences[si].start:c.start]):
             continue  # "Nếu ... thì sẽ", "Trong trường hợp ... sẽ": a hypothesis, no plan or promise
         if c.key == "sẽ" and _PROMISE_BEFORE.search(a.text[a.sentences[si].start:c.start]):
-            out.append((c.start, c.end, "commitment", True))  # "khẳng định, sẽ cung cấp ..."
+            out.append((c.start, c.end, "commitment", True))  # "khẳng định, sẽ tài trợ ..."
             continue
         if c.key == "sẽ" and subj in ("PER", "ORG", "LOC") and _subject_before(a, si, c, refs) \
                 and probs.get(classifier.NONE, 0.0) < VETO:
-            out.append((c.start, c.end, kind if p >= MIN_PROB else "intent", True))  # "Việt Nam sẽ đầu tư ..."
+            out.append((c.start, c.end, kind if p >= MIN_PROB else "intent", True))  # "Việt Nam sẽ xây dựng ..."
             continue
         if c.rule:
             # a rule cue stands unless the rules' own filters or a confident model say it is none
@@ -114,8 +114,8 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
         nxt = out[k + 1] if k + 1 < len(out) else None
         if nxt and nxt[0] - c[1] < 25 and "," not in a.text[c[1]:nxt[0]]:
             if c[3] and (not nxt[3] or c[2] in ("request", "commitment")):
-                # "đề nghị hai bên sớm cụ thể hóa thỏa thuận": a later cue inside a request is its content
-                # "mong muốn hai bên sẽ ...", "đồng ý sẽ ...": a bare "sẽ" inside a cue's clause is its content
+                # "đề nghị hai bên sớm triển khai thỏa thuận": a later cue inside a request is its content
+                # "mong muốn hai công ty sẽ ...", "đồng ý sẽ ...": a bare "sẽ" inside a cue's clause is its content
                 skip_next = True
             else:
                 # "chia sẻ kế hoạch đầu tư và mong muốn ...": of two cues a few words apart, the later one speaks
@@ -135,7 +135,7 @@ _BELIEF_BEFORE = re.compile(r"\b(?:[Nn]hận định|đánh giá|dự báo|cho r
 
 
 def _subject_before(a: Article, si: int, c: Candidate, refs: list[Mention]) -> bool:
-    """A named party stands right before "sẽ" ("Việt Nam sẽ", "Samsung C&T cũng sẽ"), and a verb of its own
+    """A named party stands right before "sẽ" ("Việt Nam sẽ", "Hanbit cũng sẽ"), and a verb of its own
     action follows, not a forecast ("sẽ tăng", "sẽ là")."""
     near = [m for m in refs if m.end <= c.start and len(a.text[m.end:c.start].split()) <= 2
             and "," not in a.text[m.end:c.start]]
@@ -183,7 +183,7 @@ def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int 
             j = prev[-1]
         left = a.text[s.start:j.start]
         if left.count("(") > left.count(")"):
-            continue  # "Siemens (Đức)", "(Gumi, Paju)": an aside, not the subject
+            continue  # "Hanbit (Hàn Quốc)", "(Changwon, Gimhae)": an aside, not the subject
         w = re.search(r"(\w+)\s+(\w+)\s*$|(\w+)\s*$", left)
         last = (w.group(2) or w.group(3) or "").lower() if w else ""
         if last in OBJECT_BEFORE and not (last == "tới" and (w.group(1) or "").lower() == "sắp"):
@@ -368,11 +368,11 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
             else:
                 addressee, cstart = None, ce
     if key == "sẽ" and _PROMISE_BEFORE.search(before):
-        kind = "commitment"  # "khẳng định, sẽ cung cấp ...": a promise
+        kind = "commitment"  # "khẳng định, sẽ tài trợ ...": a promise
     if key == "sẽ" and kind in ("intent", "commitment") and (_DEAL_BEFORE.search(before) or _two_parties(a, si, cs, refs)):
         kind, speaker = "agreement", None  # what a memorandum says the parties will do
     if not before.strip(" ,") or re.fullmatch(r"\s*(?:Với|Để|Nhằm|Hướng tới)\s*", before):
-        # "Với mục tiêu X, Việt Nam đề ra ...": the target first, then its owner after the comma
+        # "Với mục tiêu X, tỉnh đề ra ...": the target first, then its owner after the comma
         comma = a.text.find(", ", ce, cend)
         if comma > 0:
             after = [m for m in refs if comma < m.start <= comma + 4 and a.entities[m.entity].type in ("PER", "ORG", "LOC")]
@@ -387,7 +387,7 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
     if tail and kind == "intent":
         cend = tail.start()
     if key == "sẽ" and speaker is None and kind == "intent" and not BOTH_SIDES.search(before):
-        # "nhà máy mới sẽ được triển khai ...": no named subject, so the plan is stated with its subject
+        # "dây chuyền mới sẽ được lắp đặt ...": no named subject, so the plan is stated with its subject
         starts = [m.end() for m in _CLAUSE_START.finditer(a.text, s.start, cs)]
         cstart = max(x for x in starts if x <= cs) if starts else s.start
         conn = _CONNECTOR.match(a.text[cstart:cs])
@@ -413,13 +413,13 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
 
 def _subject_follows(a: Article, si: int, pos: int, addressee: int | None) -> bool:
     """A named party opens the clause at pos: a new subject, not the previous statement's items going on
-    ("Ngoài ra, ARM sớm mở ..." after a request to ARM still asks ARM)."""
+    ("Ngoài ra, Hanbit sớm mở ..." after a request to Hanbit still asks Hanbit)."""
     return any(m.sent == si and pos <= m.start <= pos + 2 and m.entity >= 0 and m.entity != addressee
                for m in a.mentions)
 
 
 def _two_parties(a: Article, si: int, cs: int, refs: list[Mention]) -> bool:
-    """"CMC và Samsung C&T sẽ ...": two named parties joined right before the cue plan together."""
+    """"Sao Mai và Hanbit sẽ ...": two named parties joined right before the cue plan together."""
     before = [m for m in refs if m.end <= cs and a.entities[m.entity].type in ("ORG", "PER", "LOC")]
     if len(before) < 2:
         return False
@@ -459,7 +459,7 @@ def run(a: Article, res) -> None:
         m = ORDINAL.match(s.text)
         if m and out and out[-1].kind in ("request", "commitment") and si - out[-1].sent <= 3 \
                 and paras[out[-1].sent] == paras[si] and not _cues(a, si, res.lex, _refs(a, si), use_model=False):
-            # "Thủ tướng đề nghị ... Thứ nhất, NVIDIA hỗ trợ ...": each numbered sentence is one item of the request
+            # "Thủ tướng đề nghị ... Thứ nhất, tập đoàn hỗ trợ ...": each numbered sentence is one item of the request
             prev = out[-1]
             start = s.start + m.end()
             addressee = prev.addressee
@@ -476,7 +476,7 @@ def run(a: Article, res) -> None:
         if not cues and last_request is not None and last_request.sent == si - 1:
             m = CONTINUE.match(s.text)
             if m and not _subject_follows(a, si, s.start + m.end(), last_request.addressee):
-                # "Đồng thời, tập trung ...": the next item of the request or plan before, its subject left out
+                # "Đồng thời, ưu tiên ...": the next item of the request or plan before, its subject left out
                 out.append(Statement(last_request.kind, last_request.speaker, last_request.addressee,
                                      _clean(s.text[m.end():]), date, si, s.start + m.end(), s.end, "continuation"))
                 last_request = out[-1]
@@ -484,7 +484,7 @@ def run(a: Article, res) -> None:
         last_request = None
         if not cues:
             m = ROADMAP.match(s.text)
-            if m:  # "Giai đoạn 1 (2024 - 2030): A; B": a plan's stage and its targets
+            if m:  # "Giai đoạn 1 (2026 - 2030): A; B": a plan's stage and its targets
                 for item in _split_items(s.text[m.end():]) or [s.text[m.end():]]:
                     content = _clean(item)
                     if len(content.split()) >= 3:

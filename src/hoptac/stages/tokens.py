@@ -69,7 +69,7 @@ def find_phrases(a: Article, si: int, table: dict[str, str], skip: list[tuple[in
             j = i + n
             starts = i == 0 or toks[i - 1].word != toks[i].word
             ends = j >= len(toks) or toks[j].word != toks[j - 1].word
-            # a phrase of two syllables or more may end inside a longer word: underthesea glues "cam kết biến"
+            # a phrase of two syllables or more may end inside a longer word: underthesea glues "cam kết mở"
             if starts and (ends or n >= 2):
                 hit = (n, table[k])
                 break
