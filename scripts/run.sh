@@ -5,8 +5,6 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-say() { echo "[hoptac] $*"; }
-warn() { echo "[hoptac] WARNING: $*" >&2; }
 # shellcheck source=scripts/venv.sh
 source "$ROOT/scripts/venv.sh"
 ensure_venv ""

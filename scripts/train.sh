@@ -4,9 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-say() { echo "[hoptac] $*"; }
-warn() { echo "[hoptac] WARNING: $*" >&2; }
 # shellcheck source=scripts/venv.sh
 source "$ROOT/scripts/venv.sh"
 ensure_venv ""
-exec "$ROOT/.venv/bin/hoptac" train --annotations data/annotations --bench ../shared/corpus/bench/dantri-2019-2021.jsonl "$@"
+exec "$ROOT/.venv/bin/hoptac" train "$@"  # defaults: data/annotations/, ../shared/corpus/bench/

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Create .venv (Python 3.11-3.13) and install hoptac into it, again only when pyproject.toml changes.
 #   source scripts/venv.sh; ensure_venv "[test]"    # or ensure_venv "" for the app alone
-# Needs ROOT (the repository) and the functions say/warn from the caller.
+# Needs ROOT (the repository); say/warn are defined here unless the caller has its own.
+
+declare -F say >/dev/null || say() { echo "[hoptac] $*"; }
+declare -F warn >/dev/null || warn() { echo "[hoptac] WARNING: $*" >&2; }
 
 find_python() {
     local c

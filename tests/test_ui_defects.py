@@ -18,6 +18,7 @@ from hoptac.tracker import DateFilterError, date_filter
 from hoptac.web import number
 from paths import EXAMPLES, SEEDS
 from server import serve, serve_process
+from test_web import entity_id
 
 try:  # the same Chromium helpers as test_browser.py; without Playwright only the browser checks are skipped
     from test_browser import CHROMIUM, FLAGS, Page, browser  # noqa: F401  (browser is a fixture)
@@ -53,10 +54,6 @@ def web(db_url, pipeline, tmp_path):
     with httpx.Client(base_url=base, timeout=120) as client:
         yield client
     server.should_exit = True
-
-
-def entity_id(web, name: str) -> int:
-    return web.get("/api/entities", params={"q": name}).json()["items"][0]["id"]
 
 
 class Tags(HTMLParser):

@@ -98,13 +98,19 @@ def question_type(fq: str, q: str = "") -> str:
     return "sentence"
 
 
+@lru_cache(maxsize=1)
+def _title_keys() -> frozenset[str]:
+    """The folded titles of the lexicon, built once: every who/which question looks them up."""
+    return frozenset(key(t) for t in Lexicons.load().titles.values())
+
+
 def _title_which(fq: str) -> bool:
     """The words before "nào" end with a known title ("Phó Chủ tịch nước nào", "Bộ trưởng nào")."""
     m = re.search(r"((?:\w+\s+){1,5})nao\b", fq)
     if not m:
         return False
     words = m.group(1).split()
-    titles = {key(t) for t in Lexicons.load().titles.values()}
+    titles = _title_keys()
     return any(" ".join(words[i:]) in titles for i in range(len(words)))
 
 
@@ -212,7 +218,7 @@ def _entity_names(store: Store, ids: list[int]) -> dict[int, str]:
 
 
 def _in_question(name: str, fq: str) -> bool:
-    """The question names it, in full or, for a person of several words, by the last ("Macron")."""
+    """The question names it, in full or, for a person of several words, by the last ("Durand")."""
     k = key(name)
     if not k:
         return False
@@ -429,7 +435,7 @@ def _asked_title(fq: str) -> str | None:
     """The title the question asks about: the first it names, the longest there ("Chủ tịch nước nào" ->
     "chu tich nuoc"; "Ai là Hiệu trưởng X, người trao ... cho Tổng Bí thư Y" -> "hieu truong")."""
     q = f" {key(fq)} "
-    found = [(q.find(f" {k} "), -len(k), k) for k in {key(t) for t in Lexicons.load().titles.values()}
+    found = [(q.find(f" {k} "), -len(k), k) for k in _title_keys()
              if f" {k} " in q]
     return min(found)[2] if found else None
 

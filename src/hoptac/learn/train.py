@@ -37,7 +37,7 @@ def _names(a: Article, si: int) -> list[tuple[int, int]]:
 
 def statement_instances(a: Article, x: Annotated, lex, out: Instances) -> None:
     """One instance per cue candidate, labelled with the kind of the annotated statement it opens, else none."""
-    from hoptac.stages.statements import BOTH_SIDES, _refs, speaker_of
+    from hoptac.stages.statements import _refs, subject_type
 
     labels: dict[tuple[int, int], str] = {}
     per_sent: dict[int, list] = {}
@@ -72,15 +72,12 @@ def statement_instances(a: Article, x: Annotated, lex, out: Instances) -> None:
             continue
         refs = _refs(a, si)
         for c in cands:
-            spk = speaker_of(a, si, c.start, refs)
-            subj = a.entities[spk].type if spk is not None else (
-                "BOTH" if BOTH_SIDES.search(a.text[s.start:c.start]) else "-")
-            dest.append((statement_features(a, si, c, cands, subj), labels.get((si, c.start), classifier.NONE)))
+            dest.append((statement_features(a, si, c, cands, subject_type(a, si, c.start, refs)), labels.get((si, c.start), classifier.NONE)))
 
 
 def event_instances(a: Article, x: Annotated, lex, out: Instances) -> None:
     """One instance per trigger candidate, labelled with the annotated event's type, else none."""
-    from hoptac.stages.events import location
+    from hoptac.stages.events import location, sentence_context
 
     labels: dict[tuple[int, int], str] = {}
     per_sent: dict[int, list] = {}
@@ -112,18 +109,9 @@ def event_instances(a: Article, x: Annotated, lex, out: Instances) -> None:
                                                named(si))
         if not cands:
             continue
-        feats = sentence_event_context(a, si, location)
+        feats = sentence_context(a, si, location(a, si))
         for c in cands:
             dest.append((event_features(a, si, c, *feats, cands), labels.get((si, c.start), classifier.NONE)))
-
-
-def sentence_event_context(a: Article, si: int, location) -> tuple[bool, bool, int, int]:
-    """Date, place and how many people and organizations a sentence names: what decides an event."""
-    has_date = any(d.sent == si and d.value for d in a.dates)
-    ents = {m.entity for m in a.mentions if m.sent == si and m.entity >= 0}
-    n_per = sum(a.entities[e].type == "PER" for e in ents if e < len(a.entities))
-    n_org = sum(a.entities[e].type == "ORG" for e in ents if e < len(a.entities))
-    return has_date, location(a, si) is not None, n_per, n_org
 
 
 def evaluate(model: classifier.Classifier, inst: list[tuple[list[str], str]]) -> dict[str, tuple[float, float, float]]:

@@ -61,6 +61,16 @@ def resolve_pronoun(a: Article, m: Mention) -> int | None:
     return best[1] if best else None
 
 
+def salient_party(a: Article, si: int, org_weight: int = 1) -> int | None:
+    """The person or organization the article has named most often up to sentence si: whom a sentence that
+    leaves its subject out is about (organizations may count org_weight times)."""
+    counts: dict[int, int] = {}
+    for m in a.mentions:
+        if m.sent <= si and 0 <= m.entity < len(a.entities) and a.entities[m.entity].type in ("PER", "ORG"):
+            counts[m.entity] = counts.get(m.entity, 0) + (org_weight if a.entities[m.entity].type == "ORG" else 1)
+    return max(counts, key=lambda e: (counts[e], -e)) if counts else None
+
+
 def run(a: Article, res) -> None:
     """Point every TITLE, HEAD and PRON mention at an entity where the article allows it."""
     for m in a.mentions:

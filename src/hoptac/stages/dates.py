@@ -119,8 +119,8 @@ def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, 
             continue
         if g["vis"]:
             value, kind = g["y8"], "deadline"
-        elif g["par"]:
-            mo, d = int(g["m9"]), int(g["d9"])
+        elif g["par"] or g["dm"]:  # a day and month without a year: "(15/8)", "26/8"
+            mo, d = (int(g["m9"]), int(g["d9"])) if g["par"] else (int(g["m2"]), int(g["d2"]))
             if not (1 <= mo <= 12 and 1 <= d <= 31):
                 continue
             value = _iso(resolver.year_for(mo, d), mo, d)
@@ -142,11 +142,6 @@ def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, 
         elif g["dmt"]:
             mo, d = int(g["m3"]), int(g["d3"])
             value = _iso(int(g["y3"]) if g["y3"] else resolver.year_for(mo, d), mo, d)
-        elif g["dm"]:
-            mo, d = int(g["m2"]), int(g["d2"])
-            if not (1 <= mo <= 12 and 1 <= d <= 31):
-                continue
-            value = _iso(resolver.year_for(mo, d), mo, d)
         elif g["my"]:
             value = _iso(int(g["y4"]), int(g["m4"]))
         elif g["q"]:

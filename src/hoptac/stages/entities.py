@@ -24,7 +24,7 @@ def _strip_head(text: str, heads: dict[str, str]) -> str | None:
 
 
 def _variant_of(fk: str, person_full: dict[str, int]) -> int | None:
-    """A person already named in the document whose name differs by a typo in the last word ("Hamilto")."""
+    """A person already named in the document whose name differs by a typo in the last word ("Johnsen" for "Johnson")."""
     words = fk.split()
     for other, eid in person_full.items():
         ow = other.split()

@@ -8,6 +8,7 @@ from hoptac.learn import classifier
 from hoptac.learn.features import candidates, event_features
 from hoptac.models import Article, Event
 
+from .coref import salient_party
 from .tokens import find_phrases, sentence_tokens
 
 NAME = "events"
@@ -61,13 +62,15 @@ VETO = 0.98
 VETOED = "-"
 
 
-def _learned_type(a: Article, si: int, lex, model) -> str | None:
-    """The event type the classifier reads in the sentence's trigger candidates, or None."""
+def _trigger_candidates(a: Article, si: int, lex) -> list:
+    """Every word of the sentence that may name a happening (rule triggers and candidates), outside names."""
     named = [(m.start, m.end) for m in a.mentions if m.sent == si and m.type in ("PER", "ORG", "LOC")]
-    cands = candidates(a, si, lex.event_cands, lex.events, lex.prefix(lex.event_cands), named)
-    if not cands:
-        return None
-    ctx = sentence_context(a, si)
+    return candidates(a, si, lex.event_cands, lex.events, lex.prefix(lex.event_cands), named)
+
+
+def _learned_type(a: Article, si: int, cands: list, model, loc: str | None) -> str | None:
+    """The event type the classifier reads in the sentence's trigger candidates, or None."""
+    ctx = sentence_context(a, si, loc)
     best, none = None, 1.0
     for c in cands:
         probs = model.proba(event_features(a, si, c, *ctx, cands))
@@ -80,13 +83,14 @@ def _learned_type(a: Article, si: int, lex, model) -> str | None:
     return VETOED if none >= VETO else None
 
 
-def sentence_context(a: Article, si: int) -> tuple[bool, bool, int, int]:
-    """Date, place and how many people and organizations a sentence names: what decides an event."""
+def sentence_context(a: Article, si: int, loc: str | None) -> tuple[bool, bool, int, int]:
+    """Date, place (found by the caller: `location`) and how many people and organizations a sentence names:
+    what decides an event. The same at training and at run time."""
     has_date = any(d.sent == si and d.value for d in a.dates)
     ents = {m.entity for m in a.mentions if m.sent == si and 0 <= m.entity < len(a.entities)}
     n_per = sum(a.entities[e].type == "PER" for e in ents)
     n_org = sum(a.entities[e].type == "ORG" for e in ents)
-    return has_date, location(a, si) is not None, n_per, n_org
+    return has_date, loc is not None, n_per, n_org
 
 
 def _when(a: Article, si: int) -> list:
@@ -112,7 +116,11 @@ def run(a: Article, res) -> None:
         if not s.text.rstrip().endswith(tuple(".!?…\"”:;)")) and len(s.text.split()) < 12:
             continue  # a heading or a caption
         trig = triggers(a, si, res.lex)
-        learned = _learned_type(a, si, res.lex, model) if model is not None else None
+        cands = _trigger_candidates(a, si, res.lex) if model is not None else []
+        if not trig and not cands:
+            continue
+        loc = location(a, si)  # once a sentence: the classifier and the event both use it
+        learned = _learned_type(a, si, cands, model, loc) if cands else None
         if learned == VETOED:
             if all(classifier.seen(model, t[1]) for t in trig):
                 continue
@@ -120,7 +128,6 @@ def run(a: Article, res) -> None:
         if not trig and learned is None:
             continue
         dates = _when(a, si)
-        loc = location(a, si)
         refs = [m for m in a.mentions if m.sent == si and m.entity >= 0
                 and m.type in ("PER", "ORG", "TITLE", "HEAD", "PRON", "LOC")]
         if len(dates) >= 2 and len(trig) >= 2:
@@ -135,7 +142,7 @@ def run(a: Article, res) -> None:
                 hi = segs[k + 1][0][0] if k + 1 < len(segs) else s.end
                 parts = _participants(a, [m for m in refs if lo <= m.start < hi], None) or whole
                 if not parts:
-                    main = _salient(a, si)
+                    main = salient_party(a, si, org_weight=2)
                     parts = [main] if main is not None else []
                 events.append(Event(t[1], d.value, None, parts, si, a.text[t[0]:t[0] + 20]))
             continue
@@ -153,7 +160,7 @@ def run(a: Article, res) -> None:
                 continue
         if not parts:
             # "Tháng 3.2020, xưởng mới chính thức đi vào hoạt động": the subject left out is the article's party
-            main = _salient(a, si)
+            main = salient_party(a, si, org_weight=2)
             parts = [main] if main is not None else []
         at = trig[0][0] if trig else s.start
         events.append(Event(typ, date, loc, parts, si, a.text[at:at + 20]))
@@ -196,10 +203,4 @@ def _participants(a: Article, refs, place: str | None) -> list[int]:
     return out
 
 
-def _salient(a: Article, si: int) -> int | None:
-    """The organization (else person) the article has named most often up to this sentence."""
-    counts: dict[int, int] = {}
-    for m in a.mentions:
-        if m.sent <= si and 0 <= m.entity < len(a.entities) and a.entities[m.entity].type in ("ORG", "PER"):
-            counts[m.entity] = counts.get(m.entity, 0) + (2 if a.entities[m.entity].type == "ORG" else 1)
-    return max(counts, key=lambda e: (counts[e], -e)) if counts else None
+

@@ -245,7 +245,7 @@ class Scanner:
                     and t[j + 1].start == t[j].end:
                 j += 2  # "Hyuk-soo", "Suk-yeol": a hyphenated given name, written without spaces
             elif j + 2 < self.n and t[j].low == "." and len(t[j - 1].text) == 1 and t[j + 1].cap and t[j + 1].alpha:
-                j += 1  # "Marc E. Knapper": a middle initial
+                j += 1  # "Peter J. Lang": a middle initial
         while j > i and not self.t[j - 1].alpha:  # never end a name on a dash
             j -= 1
         return j
@@ -460,6 +460,11 @@ _ORG_RIGHT = re.compile(r"^\s*(?:cho biết|cho hay|công bố|thông báo|tuyê
                         r"hợp tác|khai trương|triển khai)\b")
 
 
+def foreign(name: str) -> bool:
+    """A name with a syllable no Vietnamese word has ("Lumora", "Credence"): a foreign firm's, not a common word."""
+    return not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", name))
+
+
 def _type_unknown(a: Article, mentions: list[Mention]) -> None:
     """An unknown capitalized name that a source cites or that acts like a firm is an organization:
     "theo Lumora", "Lumora công bố ...", "hãng Lumora"; a Vietnamese-looking run stays as it is."""
@@ -468,13 +473,13 @@ def _type_unknown(a: Article, mentions: list[Mention]) -> None:
             continue
         left = a.text[max(0, m.start - 25):m.start]
         right = a.text[m.end:m.end + 25]
-        foreign = not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", m.text))
-        if _ORG_LEFT.search(left) or (foreign and _ORG_RIGHT.match(right)):
+        unknown_word = foreign(m.text)
+        if _ORG_LEFT.search(left) or (unknown_word and _ORG_RIGHT.match(right)):
             m.type = "ORG"
-        elif foreign and _PLACE_LEFT.search(left) and ("(" not in left[-3:] and not left.rstrip().endswith(",")
+        elif unknown_word and _PLACE_LEFT.search(left) and ("(" not in left[-3:] and not left.rstrip().endswith(",")
                                                          or "," in a.text[m.start - 40:m.end + 40].split("(")[-1]):
             m.type = "LOC"  # "tại Changwon", "nhà máy ở Gimhae", "Hàn Quốc (Changwon, Gimhae)"
-        elif foreign and re.search(r"(?:^|\s)(?:và|,)\s*$", left):
+        elif unknown_word and re.search(r"(?:^|\s)(?:và|,)\s*$", left):
             prev = next((x for x in reversed(mentions) if x.end <= m.start and x.sent == m.sent), None)
             if prev is not None and prev.type in ("ORG", "LOC") and m.start - prev.end <= 5:
                 m.type = prev.type  # "Theo Bloomberg và AFP": a list holds names of one kind

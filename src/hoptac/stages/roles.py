@@ -74,7 +74,7 @@ def run(a: Article, res) -> None:
             elif m.type == "PER" and m.entity >= 0 and k + 1 < len(ms):
                 nxt = ms[k + 1]
                 after = ms[k + 2] if k + 2 < len(ms) else None
-                # "ông Kim Min Ho, Bộ trưởng Lê Văn Tùng", "Trần Văn Hải, Thủ tướng Nhật Bản Sato Ken": a title
+                # "ông Park Ji Hoon, Bộ trưởng Lê Văn Tùng", "Trần Văn Hải, Thủ tướng Nhật Bản Sato Ken": a title
                 # right before a name (or before an organization and a name) is that name's
                 owned = after is not None and after.type == "PER" and _adjacent(a, nxt, after)
                 if not owned and after is not None and after.type in ("ORG", "LOC", "HEAD") and _adjacent(a, nxt, after):

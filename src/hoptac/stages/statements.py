@@ -7,6 +7,9 @@ from hoptac.learn import classifier
 from hoptac.learn.features import Candidate, candidates, statement_features
 from hoptac.models import Article, Mention, Statement
 
+from .coref import salient_party
+from .names import foreign
+
 NAME = "statements"
 REQUIRES = ["references", "dates"]
 ASSIGNS = ["statements"]
@@ -81,9 +84,7 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
             if _rule_ok(a, c, prev):
                 out.append((c.start, c.end, c.prior, True))
             continue
-        spk = speaker_of(a, si, c.start, refs)
-        subj = a.entities[spk].type if spk is not None else ("BOTH" if BOTH_SIDES.search(
-            a.text[a.sentences[si].start:c.start]) else "-")
+        subj = subject_type(a, si, c.start, refs)
         probs = model.proba(statement_features(a, si, c, cands, subj))
         kind, p = max(((k, v) for k, v in probs.items() if k != classifier.NONE), key=lambda kv: kv[1],
                       default=(classifier.NONE, 0.0))
@@ -143,9 +144,13 @@ def _subject_before(a: Article, si: int, c: Candidate, refs: list[Mention]) -> b
     return bool(near) and bool(nxt) and nxt[0].lower() not in _FORECAST_VERBS
 
 
-def _cues_rules(a: Article, si: int, lex, refs: list[Mention]) -> list[tuple[int, int, str]]:
-    """The rules alone (Options.learned off, or no model shipped)."""
-    return _cues(a, si, lex, refs, use_model=False)
+def subject_type(a: Article, si: int, at: int, refs: list[Mention]) -> str:
+    """The type of the subject of the clause before position at, "BOTH" for "hai bên", "-" for none: a feature
+    of the cue classifier, the same at training and at run time."""
+    spk = speaker_of(a, si, at, refs)
+    if spk is not None:
+        return a.entities[spk].type
+    return "BOTH" if BOTH_SIDES.search(a.text[a.sentences[si].start:at]) else "-"
 
 
 def _refs(a: Article, si: int, misc: bool = False) -> list[Mention]:
@@ -193,18 +198,12 @@ def speaker_of(a: Article, si: int, cue_start: int, refs: list[Mention]) -> int 
                 return m.entity
             head = _head_of(a, m, left)
             return head if head is not None else _appositive_head(a, m, cands)
-        if a.entities[m.entity].type == "MISC" and (m.how == "acronym" or (m.how == "caps" and _foreign(m.text))) \
+        if a.entities[m.entity].type == "MISC" and (m.how == "acronym" or (m.how == "caps" and foreign(m.text))) \
                 and len(a.text[m.end:cue_start].split()) <= 3 and "," not in a.text[m.end:cue_start]:
             a.entities[m.entity].type = "ORG"  # an unknown name acting as the subject of a cue is an actor
             m.type = "ORG"
             return m.entity
     return None
-
-
-def _foreign(name: str) -> bool:
-    """A name with a syllable no Vietnamese word has ("Lumora", "Credence"): a foreign firm's, not a common word."""
-    from .names import _VI_SYLLABLE
-    return not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", name))
 
 
 _HEAD_OF = re.compile(r"(?:người đứng đầu|lãnh đạo cao nhất|người đứng đầu cơ quan)\s*$", re.I)
@@ -292,11 +291,7 @@ def salient(a: Article, si: int, out: list[Statement]) -> int | None:
             return st.speaker
         if si - st.sent > 2:
             break
-    counts: dict[int, int] = {}
-    for m in a.mentions:
-        if m.sent <= si and m.entity >= 0 and m.entity < len(a.entities) and a.entities[m.entity].type in ("PER", "ORG"):
-            counts[m.entity] = counts.get(m.entity, 0) + 1
-    return max(counts, key=lambda e: (counts[e], -e)) if counts else None
+    return salient_party(a, si)
 
 
 def _addressee(a: Article, pos: int, refs: list[Mention]) -> tuple[int | None, int]:
@@ -472,7 +467,7 @@ def run(a: Article, res) -> None:
         if not s.text.rstrip().endswith(tuple(".!?…\"”:;)")) and len(s.text.split()) < 20:
             continue  # a subheading, not a sentence
         refs = _refs(a, si)
-        cues = _cues(a, si, res.lex, refs) if res.opts.learned else _cues_rules(a, si, res.lex, refs)
+        cues = _cues(a, si, res.lex, refs, use_model=res.opts.learned)
         if not cues and last_request is not None and last_request.sent == si - 1:
             m = CONTINUE.match(s.text)
             if m and not _subject_follows(a, si, s.start + m.end(), last_request.addressee):
