@@ -81,7 +81,8 @@ def test_shipped_models_load_and_know_their_labels():
 def test_train_is_reproducible_and_rebuilds_the_shipped_models(tmp_path):
     """`hoptac train` with its fixed seed gives, byte for byte, the models the package ships."""
     res = CliRunner().invoke(app, ["train", "--annotations", str(ANNOTATIONS), "--bench", str(BENCH),
-                                   "--out", str(tmp_path)], catch_exceptions=False)
+                                   "--out", str(tmp_path), "--gold-out", str(tmp_path / "gold")],
+                           catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert "held-out all" in res.stdout
     shipped = Path(classifier.model_path("statements")).parent
@@ -91,6 +92,11 @@ def test_train_is_reproducible_and_rebuilds_the_shipped_models(tmp_path):
     scores = json.loads((tmp_path / "scores.json").read_text())
     assert scores["articles"]["train"] > 300 and scores["articles"]["heldout"] > 50
     assert scores["statements"]["heldout"]["all"][2] >= 0.55  # held-out F1 of the cue classifier
+    # --gold-out: one gold file and one excerpt per held-out article, so score.py can judge `extract` on them
+    golds = sorted(p.stem for p in (tmp_path / "gold").glob("*.json"))
+    assert len(golds) == scores["articles"]["heldout"]
+    assert sorted(p.name for p in (tmp_path / "gold" / "raw").iterdir()) == golds
+    assert all(json.loads((tmp_path / "gold" / f"{g}.json").read_text())["doc"] == g for g in golds)
 
 
 def test_train_reports_a_missing_bench_in_one_line(tmp_path):

@@ -522,7 +522,8 @@ def train(annotations: Annotated[Path, typer.Option(help="The annotation folder 
           out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write the models (default: the "
                                                           "installed package's hoptac/learned/).")] = None,
           gold_out: Annotated[Optional[Path], typer.Option("--gold-out", help="Also write the held-out annotations "
-                                                           "as gold files for ../shared/eval/score.py.")] = None) -> None:
+                                                           "as gold files for ../shared/eval/score.py, their "
+                                                           "excerpts under DIR/raw/.")] = None) -> None:
     """Rebuild the learned classifiers from the annotated corpus (fixed seed) and print held-out scores."""
     from hoptac.learn import classifier
     from hoptac.learn.train import run as train_run

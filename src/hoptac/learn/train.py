@@ -167,8 +167,11 @@ def run(annotations: str | Path, bench: str | Path, out_dir: str | Path, gold_di
     if gold_dir is not None:
         gold_dir = Path(gold_dir)
         gold_dir.mkdir(parents=True, exist_ok=True)
+        (gold_dir / "raw").mkdir(exist_ok=True)
         for x in docs:
-            if x.split == "heldout":
+            if x.split == "heldout":  # gold file and the excerpt itself, so `hoptac extract DIR/raw/*` can be scored
                 (gold_dir / f"{x.id}.json").write_text(json.dumps(to_gold(x), ensure_ascii=False), encoding="utf-8")
+                head = f"date {x.published}\n" if x.published else ""  # a dated first line, read as the publication date
+                (gold_dir / "raw" / x.id).write_text(head + x.text, encoding="utf-8")
     (out_dir / "scores.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return report
