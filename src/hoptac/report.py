@@ -12,7 +12,6 @@ from hoptac.kb import entity_doc_ids, profile
 from hoptac.overview import open_requests
 from hoptac.store import Store
 from hoptac.store import schema as S
-from hoptac.web.sources import doc_sources
 
 MAX_ROWS = 40  # per section: a briefing is read before a meeting, not an export
 
@@ -47,6 +46,8 @@ def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
 
 def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
     """What a briefing shows, every fact with a citation number into one list of sources."""
+    from hoptac.web.sources import doc_sources  # like the report's other web helpers: no import-time cycle
+
     p = profile(store, entity_id, limit=200)
     received, made = p["statements_received"], p["statements_made"]
     sections = {

@@ -14,11 +14,11 @@ import hashlib
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
-from urllib.parse import urlparse
 
 from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, UniqueConstraint, and_,
                         delete, func, select, union_all, update)
 
+from hoptac.sites import host
 from hoptac.store import schema as S
 from hoptac.textnorm import fold
 
@@ -114,11 +114,10 @@ def _dates_agree(a: str | None, b: str | None) -> bool:
 
 
 def outlet(source: str | None, url: str | None) -> str:
-    """Who published it: the host of the address, else the source's folder or file stem."""
-    for s in (url, source):
-        if s and "://" in s:
-            host = urlparse(s).netloc.lower()
-            return host[4:] if host.startswith("www.") else host
+    """Who published it: the host of the address, else the source's file stem ("17_outlet-slug.txt" -> "outlet")."""
+    site = host(url, source)
+    if site:
+        return site
     if source:
         name = source.replace("\\", "/").rsplit("/", 1)[-1]
         m = re.match(r"\d*_?([a-z0-9]+)", name.lower())

@@ -3,24 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from hoptac.sites import host
 from hoptac.store import Store
 from hoptac.store import schema as S
 
 TITLE_CHARS = 90  # an untitled article is named by the start of its first sentence
 CHUNK = 500  # ids per query, well under every database's bound-parameter limit
-
-
-def outlet(url: str | None, source: str | None = None) -> str | None:
-    """The site an article came from (its address's host, without www.); None for a file or a paste."""
-    for v in (url, source):
-        parts = urlsplit((v or "").strip())
-        if parts.scheme in ("http", "https") and parts.hostname:
-            return parts.hostname.removeprefix("www.")
-    return None
 
 
 def _shorten(text: str) -> str:
@@ -47,7 +38,7 @@ def doc_sources(store: Store, ids: Iterable[int | None]) -> dict[int, dict[str, 
                                        .where(s.c.doc_id.in_(untitled), s.c.idx == 0)).all())
             rows += got
     return {r.id: {"id": r.id, "title": " ".join((r.title or "").split()) or _shorten(first.get(r.id, "")) or None,
-                   "outlet": outlet(r.url, r.source), "published": r.published if plausible(r.published) else None,
+                   "outlet": host(r.url, r.source), "published": r.published if plausible(r.published) else None,
                    "url": safe_url(r.url)}
             for r in rows}
 
