@@ -11,6 +11,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from hoptac import stories as st
 from hoptac.ingest import ingest
 from hoptac.store import Store
 from hoptac.store import schema as S
@@ -43,6 +44,14 @@ def consistent(store: Store) -> None:
         assert with_sentences == docs
         hashes = c.execute(select(func.count(), func.count(S.documents.c.content_hash.distinct()))).one()
         assert hashes[0] == hashes[1]
+        # every event and statement is a member of exactly one story, and no story is left empty
+        m = st.story_members
+        for kind, table in (("event", S.events), ("statement", S.statements)):
+            facts = set(c.execute(select(table.c.id)).scalars())
+            members = c.execute(select(m.c.fact_id).where(m.c.kind == kind)).scalars().all()
+            assert sorted(members) == sorted(facts)
+        in_use = set(c.execute(select(m.c.story_id).distinct()).scalars())
+        assert set(c.execute(select(st.stories.c.id)).scalars()) == in_use
 
 
 def test_two_workers_store_the_same_as_one(slice_file, tmp_path, pipeline):

@@ -127,3 +127,39 @@ def test_merge_by_cli_joins_two_stories(tmp_path, reports, pipeline):
     assert all(set(m) >= {"source", "type", "date", "participants", "evidence"} for m in joined["members"])
     res = runner.invoke(app, ["--db", db, "story", "show", "999999"])
     assert res.exit_code == 1 and "no story 999999" in res.output
+
+
+LATER = {
+    # the same meeting, undated, in an outlet's next-day round-up: it joins the meeting's story
+    "f_baosau.txt": "date: 2025-03-20\nurl: https://baosau.example/hanbit\n\nThủ tướng Trần Văn Hải tiếp ông Kim Min Ho, "
+                    "Chủ tịch Tập đoàn Hanbit, tại Trụ sở Chính phủ.\n",
+    # an undated report of a meeting of the same two, a month later: another meeting
+    "g_baobay.txt": "date: 2025-04-25\nurl: https://baobay.example/hanbit-lan-hai\n\nThủ tướng Trần Văn Hải tiếp ông "
+                    "Kim Min Ho, Chủ tịch Tập đoàn Hanbit, tại Trụ sở Chính phủ.\n",
+    # an article that gives no date at all, saying nearly what a dated report says: the same meeting
+    "j_khongngay.txt": "Thủ tướng Trần Văn Hải đã tiếp ông Kim Min Ho, Chủ tịch Tập đoàn Hanbit, tại Trụ sở Chính "
+                       "phủ.\n",
+    # two targets of one plan, worded alike, with different sums: two statements
+    "h_muctieu.txt": "date: 2025-03-20\nurl: https://baotam.example/muc-tieu\n\nBộ Công nghệ đặt mục tiêu đến năm 2030 "
+                     "doanh thu công nghiệp phần mềm đạt 30 tỷ USD.\n",
+    "i_muctieu.txt": "date: 2025-03-21\nurl: https://baochin.example/muc-tieu\n\nBộ Công nghệ đặt mục tiêu đến năm 2050 "
+                     "doanh thu công nghiệp phần mềm đạt 90 tỷ USD.\n",
+}
+
+
+def test_undated_reports_join_by_publication_and_figures_keep_targets_apart(db_url, reports, pipeline, tmp_path):
+    for name, text in LATER.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = Store(db_url)
+    ingest(list(reports.values()) + [str(tmp_path / n) for n in LATER], store, pipeline)
+    by_source: dict[str, set[int]] = {}
+    for s in st.all_stories(store, "event"):
+        for m in s["members"]:
+            by_source.setdefault(m["source"].rsplit("/", 1)[-1], set()).add(s["story"])
+    assert by_source["f_baosau.txt"] & by_source["a_baomot.txt"], "a next-day undated report is the same meeting"
+    assert by_source["j_khongngay.txt"] & by_source["a_baomot.txt"], "an undated article saying the same"
+    assert not by_source["g_baobay.txt"] & by_source["a_baomot.txt"], "a report a month later is another meeting"
+    targets = [s for s in st.all_stories(store, "statement")
+               if {m["source"].rsplit("/", 1)[-1] for m in s["members"]} & {"h_muctieu.txt", "i_muctieu.txt"}]
+    assert targets and all(s["members"].__len__() == 1 for s in targets), [s["members"] for s in targets]
+    store.close()

@@ -242,29 +242,33 @@ def _participants(conn: Connection, event_ids: list[int]) -> dict[int, dict[str,
     return out
 
 
+KIN_TYPES = {"meeting": "visit", "visit": "meeting"}  # one outlet's "visit" is another's "meeting" on that day
+
+
 def _event_story(conn: Connection, e, published: str | None, parts: dict[str, str], theirs: list,
                  docs: dict[int, str | None]) -> int | None:
     """The story of another article's event of the same type on an agreeing date that shares a named party, or
     whose sentence says much the same."""
-    rows = [r for r in theirs if r.type == e.type]
+    rows = [r for r in theirs if r.type == e.type or KIN_TYPES.get(e.type) == r.type]
     if not rows:
         return None
     others = _participants(conn, [r.id for r in rows])
     named = {k for k, t in parts.items() if t in ("PER", "ORG")}
     best = None
     for r in rows:
-        if e.date and r.date:
-            if not _dates_agree(e.date, r.date):
-                continue
-        else:
-            gap = _days(published, docs.get(r.doc_id))
-            if gap is None or gap > 2:
-                continue  # an undated report joins only one published within two days of it
         their_named = {k for k, t in others.get(r.id, {}).items() if t in ("PER", "ORG")}
         shared = len(named & their_named)
         if named and their_named and not shared:
             continue  # each names its parties, and none is the same: two happenings
         close = _f1(e.evidence, r.evidence)
+        if r.type != e.type:  # a kindred type: the same day and two of the same parties at least
+            if not (e.date and r.date and len(e.date) == 10 and e.date == r.date and shared >= 2):
+                continue
+        elif e.date and r.date:
+            if not _dates_agree(e.date, r.date):
+                continue
+        elif not _undated_agrees(e, r, published, docs.get(r.doc_id), shared, close):
+            continue
         # one shared party is enough only when the sentences say much the same (a Prime Minister meets many)
         if not (shared >= 2 or (shared == 1 and close >= 0.3) or close >= 0.5):
             continue
@@ -272,6 +276,22 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
         if best is None or score > best[0]:
             best = (score, r.story_id)
     return _open(conn, best[1]) if best else None
+
+
+def _undated_agrees(e, r, published: str | None, their_published: str | None, shared: int, close: float) -> bool:
+    """One of two reports gives no date for the happening: their publication dates must be close, or, where an
+    outlet gives none, the sentences must say nearly the same of the same party."""
+    dated = e.date or r.date
+    pub = their_published if e.date else published  # the publication of the undated side, when known
+    if dated and pub and len(dated) >= 10 and len(pub) >= 10:
+        # news reports a happening within days: not before it, nor weeks after
+        lag = (date.fromisoformat(pub[:10]) - date.fromisoformat(dated[:10])).days if _days(pub, dated) is not None else None
+        if lag is not None and not -1 <= lag <= WINDOW:
+            return False
+    gap = _days(published, their_published)
+    if gap is not None:
+        return gap <= 2 or (gap <= WINDOW and shared >= 1 and close >= 0.5)
+    return shared >= 1 and close >= 0.6
 
 
 def _statement_story(conn: Connection, s, theirs: list) -> int | None:
@@ -291,10 +311,21 @@ def _statement_story(conn: Connection, s, theirs: list) -> int | None:
         gap = _days(s.date, r.date)
         if gap is not None and gap > DAYS:
             continue
+        if _numbers_clash(s.content, r.content):
+            continue  # "25 tỷ USD" and "100 tỷ USD": two targets, however alike the words
         f = _f1(s.content, r.content)
         if f >= (0.4 if same_speaker else MIN_CONTENT) and (best is None or f > best[0]):
             best = (f, r.story_id)
     return _open(conn, best[1]) if best else None
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers_clash(a: str | None, b: str | None) -> bool:
+    """Both say figures and none is the same: two different sums or targets."""
+    na, nb = set(_NUMBER.findall(a or "")), set(_NUMBER.findall(b or ""))
+    return bool(na and nb and not na & nb)
 
 
 def _open(conn: Connection, sid: int) -> int | None:
