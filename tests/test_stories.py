@@ -6,6 +6,7 @@ an unrelated article.
 from __future__ import annotations
 
 import itertools
+import re
 import json
 
 import pytest
@@ -163,3 +164,55 @@ def test_undated_reports_join_by_publication_and_figures_keep_targets_apart(db_u
                if {m["source"].rsplit("/", 1)[-1] for m in s["members"]} & {"h_muctieu.txt", "i_muctieu.txt"}]
     assert targets and all(s["members"].__len__() == 1 for s in targets), [s["members"] for s in targets]
     store.close()
+
+
+@pytest.fixture
+def story_web(db_url, reports, pipeline):
+    import httpx
+
+    from hoptac.api import create_app
+    from server import serve
+    store = Store(db_url)
+    ingest(list(reports.values()), store, pipeline)
+    store.close()
+    base, server = serve(create_app(db_url))
+    with httpx.Client(base_url=base, timeout=60) as client:
+        yield client, db_url
+    server.should_exit = True
+
+
+def test_stories_pages_list_reports_and_take_corrections(story_web):
+    web, db_url = story_web
+    page = web.get("/stories", params={"kind": "event", "multi": "1"})
+    assert page.status_code == 200
+    sid = int(re.search(r'href="/story/(\d+)"', page.text).group(1))
+    assert "4 nguồn" in page.text and "e_khac" not in page.text
+    story = web.get(f"/story/{sid}")
+    assert story.status_code == 200
+    assert story.text.count('class="cite"') == 4  # every outlet's sentence, each linked to its article
+    facts = re.findall(r'name="fact_id" value="(\d+)"', story.text)
+    assert len(facts) == 4
+    # a form posted from another site changes nothing
+    bad = web.post(f"/story/{sid}/split", data={"fact_id": facts[-1]}, headers={"Origin": "http://evil.example"})
+    assert bad.status_code == 403
+    moved = web.post(f"/story/{sid}/split", data={"fact_id": facts[-1]}, follow_redirects=False)
+    assert moved.status_code == 303
+    new = int(moved.headers["location"].rsplit("/", 1)[1])
+    assert "tách bởi người dùng" in web.get(f"/story/{new}").text
+    assert web.get(f"/story/{sid}").text.count('class="cite"') == 3
+    back = web.post(f"/story/{sid}/merge", data={"other": str(new)}, follow_redirects=False)
+    assert back.status_code == 303 and web.get(f"/story/{sid}").text.count('class="cite"') == 4
+    assert web.get("/story/999999").status_code == 404
+
+
+def test_tracker_has_one_row_per_request_with_every_outlet(story_web):
+    web, _ = story_web
+    page = web.get("/tracker", params={"kind": "request"})
+    assert page.status_code == 200
+    assert page.text.count("<tr>") - 1 == 1, "two outlets' reports of one request are one row"
+    assert "2 nguồn" in page.text and page.text.count('class="cite"') == 2
+    api = web.get("/api/statements", params={"kind": "request"})
+    if api.status_code == 200:
+        assert api.json()["total"] == 1
+    csv_rows = web.get("/tracker.csv", params={"kind": "request"}).text.strip().splitlines()
+    assert csv_rows[0].lstrip("\ufeff").split(",")[1] == "story" and len(csv_rows) == 3  # CSV: every report

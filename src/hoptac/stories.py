@@ -399,24 +399,26 @@ def _members(conn: Connection, sid: int) -> list[dict]:
     """A story's members as `extract --json` prints events and statements, with their article's source."""
     d = S.documents
     rows = conn.execute(select(story_members.c.kind, story_members.c.fact_id, story_members.c.member_key,
-                               d.c.source, d.c.url, d.c.title, d.c.published)
+                               story_members.c.doc_id, d.c.source, d.c.url, d.c.title, d.c.published)
                         .join(d, d.c.id == story_members.c.doc_id).where(story_members.c.story_id == sid)
                         .order_by(d.c.published, story_members.c.doc_id, story_members.c.fact_id)).all()
     out = []
     for r in rows:
         if r.kind == "event":
             e = S.events
-            f = conn.execute(select(e.c.type, e.c.date, e.c.location, e.c.participants, e.c.evidence)
+            f = conn.execute(select(e.c.type, e.c.date, e.c.location, e.c.participants, e.c.evidence, e.c.sent_idx)
                              .where(e.c.id == r.fact_id)).first()
             item = {"type": f.type, "date": f.date, "location": f.location,
                     "participants": json.loads(f.participants or "[]"), "evidence": f.evidence}
         else:
             s = S.statements
-            f = conn.execute(select(s.c.kind, s.c.speaker, s.c.addressee, s.c.content, s.c.date, s.c.evidence)
+            f = conn.execute(select(s.c.kind, s.c.speaker, s.c.addressee, s.c.content, s.c.date, s.c.evidence,
+                                    s.c.sent_idx)
                              .where(s.c.id == r.fact_id)).first()
             item = {"kind": f.kind, "speaker": f.speaker, "addressee": f.addressee, "content": f.content,
                     "date": f.date, "evidence": f.evidence}
         out.append({"source": r.source, **item, "fact_id": r.fact_id, "member_key": r.member_key,
+                    "doc_id": r.doc_id, "sentence": f.sent_idx,
                     "title": r.title, "published": r.published, "outlet": outlet(r.source, r.url)})
     return out
 
@@ -512,3 +514,40 @@ def count(store) -> dict[str, int]:
             out[f"{kind}_multi_outlet"] = c.execute(select(func.count()).select_from(stories).where(
                 stories.c.kind == kind, stories.c.outlets > 1)).scalar()
         return out
+
+
+def listing(store, kind: str | None = None, multi: bool = False, limit: int = 50, offset: int = 0) -> tuple[int, list]:
+    """One page of stories, latest report first, each with its first report as headline (for the stories page)."""
+    conds = []
+    if kind in ("event", "statement"):
+        conds.append(stories.c.kind == kind)
+    if multi:
+        conds.append(stories.c.outlets > 1)
+    with store.engine.connect() as c:
+        total = c.execute(select(func.count()).select_from(stories).where(*conds)).scalar_one()
+        page = c.execute(select(stories).where(*conds)
+                         .order_by(stories.c.last_seen.desc(), stories.c.id.desc()).limit(limit).offset(offset)
+                         ).mappings().all()
+        out = []
+        for row in page:
+            first = c.execute(select(story_members.c.fact_id, story_members.c.doc_id).where(
+                story_members.c.story_id == row["id"]).order_by(story_members.c.fact_id).limit(1)).first()
+            table = S.events if row["kind"] == "event" else S.statements
+            fact = None
+            if first is not None:
+                fact = c.execute(select(table.c.evidence if row["kind"] == "event" else table.c.content,
+                                        table.c.sent_idx).where(table.c.id == first.fact_id)).first()
+            out.append({**dict(row), "headline": fact[0] if fact else None, "sentence": fact[1] if fact else None,
+                        "doc_id": first.doc_id if first else None})
+    return total, out
+
+
+def story_of(store, kind: str, fact_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{fact id: (story id, outlets)} for facts of one kind: what a view needs to count a story once."""
+    if not fact_ids:
+        return {}
+    with store.engine.connect() as c:
+        return {r.fact_id: (r.story_id, r.outlets) for r in c.execute(
+            select(story_members.c.fact_id, story_members.c.story_id, stories.c.outlets)
+            .join(stories, stories.c.id == story_members.c.story_id)
+            .where(story_members.c.kind == kind, story_members.c.fact_id.in_(sorted(set(fact_ids)))))}

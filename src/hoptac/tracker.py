@@ -17,10 +17,11 @@ from hoptac.kb import find_entities
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
 from hoptac.search import matching_sentences
+from hoptac.stories import outlet, story_members
 
 KINDS = ("request", "commitment", "intent", "agreement")
 SORTS = ("published", "date", "kind", "speaker", "addressee", "topic", "source")
-COLUMNS = ["id", "date", "published", "kind", "speaker", "addressee", "content", "topics", "evidence", "source", "title",
+COLUMNS = ["id", "story", "date", "published", "kind", "speaker", "addressee", "content", "topics", "evidence", "source", "title",
            "doc_id", "sentence"]
 
 
@@ -96,9 +97,8 @@ def _entity_ids(store: Store, ref: str | int | None) -> list[int] | None:
     return [e["id"] for e in find_entities(store, str(ref))] or [-1]
 
 
-def _conditions(store: Store, f: TrackerFilters) -> list:
-    """The filters as conditions on the statements table alone."""
-    st = S.statements
+def _conditions(store: Store, f: TrackerFilters, st=S.statements) -> list:
+    """The filters as conditions on the statements table alone (or an alias of it)."""
     conds = date_range(st.c.date, f.date_from, f.date_to)
     if f.kind:
         conds.append(st.c.kind == f.kind)
@@ -135,26 +135,68 @@ def _item(r) -> dict[str, Any]:
     return item
 
 
+def _first_of_story(store: Store, f: TrackerFilters):
+    """True for the first matching report of its story: no earlier member of the same story matches too."""
+    st, m, m2 = S.statements, story_members, story_members.alias("m2")
+    s2 = S.statements.alias("s2")
+    earlier = (select(m2.c.fact_id).join(s2, s2.c.id == m2.c.fact_id)
+               .where(m2.c.story_id == m.c.story_id, m2.c.kind == "statement", m2.c.fact_id < st.c.id,
+                      *_conditions(store, f, s2)))
+    return ~earlier.exists()
+
+
 def rows(store: Store, f: TrackerFilters, sort: str = "published", desc: bool = True, limit: int = 100,
-         offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
-    """Total matches and one page of statements, with their article's source and title."""
-    st, d = S.statements, S.documents
+         offset: int = 0, by_story: bool = True) -> tuple[int, list[dict[str, Any]]]:
+    """Total matches and one page of statements, with their article's source and title. By story (the
+    default), one row per distinct request or commitment however many outlets reported it: its first
+    matching report, with every report as `citations` and the number of outlets as `outlets`."""
+    st, d, m = S.statements, S.documents, story_members
     conds = _conditions(store, f)
-    q = select(st, d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at).join(d, d.c.id == st.c.doc_id)
+    on_story = and_(m.c.kind == "statement", m.c.fact_id == st.c.id)
+    q = (select(st, m.c.story_id.label("story"), d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at)
+         .join(d, d.c.id == st.c.doc_id).outerjoin(m, on_story))
     counted = select(func.count()).select_from(st)  # statements alone: every filter is on their columns
+    if by_story:
+        counted = counted.outerjoin(m, on_story)
+        conds = conds + [or_(m.c.story_id.is_(None), _first_of_story(store, f))]
     if conds:
         q, counted = q.where(and_(*conds)), counted.where(and_(*conds))
     with store.engine.connect() as c:
         total = c.execute(counted).scalar_one()
-        page = c.execute(q.order_by(*_order(sort, desc, store.engine.dialect.name)).limit(limit).offset(offset)).all()
-    return total, [_item(r) for r in page]
+        page = [_item(r) for r in c.execute(q.order_by(*_order(sort, desc, store.engine.dialect.name))
+                                            .limit(limit).offset(offset)).all()]
+        if by_story:
+            _add_citations(c, page)
+    return total, page
+
+
+def _add_citations(c, items: list[dict[str, Any]]) -> None:
+    """Every report of each row's story: its article, outlet and sentence (one query for the page)."""
+    sids = sorted({it["story"] for it in items if it.get("story") is not None})
+    by_story: dict[int, list[dict[str, Any]]] = {}
+    if sids:
+        st, d, m = S.statements, S.documents, story_members
+        for r in c.execute(select(m.c.story_id, st.c.id, st.c.doc_id, st.c.sent_idx, st.c.evidence, d.c.source,
+                                  d.c.url, d.c.title, d.c.published)
+                           .join(st, and_(m.c.kind == "statement", st.c.id == m.c.fact_id))
+                           .join(d, d.c.id == st.c.doc_id).where(m.c.story_id.in_(sids))
+                           .order_by(d.c.published, st.c.id)):
+            by_story.setdefault(r.story_id, []).append(
+                {"id": r.id, "doc_id": r.doc_id, "sentence": r.sent_idx, "evidence": r.evidence, "title": r.title,
+                 "published": r.published, "outlet": outlet(r.source, r.url)})
+    for it in items:
+        cites = by_story.get(it.get("story"), []) or [
+            {"id": it["id"], "doc_id": it["doc_id"], "sentence": it["sentence"], "evidence": it["evidence"],
+             "title": it["title"], "published": it["published"], "outlet": outlet(it["source"], it["url"])}]
+        it["citations"] = cites
+        it["outlets"] = len({x["outlet"] for x in cites})
 
 
 def iter_rows(store: Store, f: TrackerFilters, sort: str = "published", desc: bool = True) -> Iterator[dict[str, Any]]:
-    """Every matching statement, streamed in pages (for CSV export of any size)."""
+    """Every matching statement with its story id, streamed in pages (for CSV export of any size)."""
     offset, size = 0, 2000
     while True:
-        _, page = rows(store, f, sort, desc, size, offset)
+        _, page = rows(store, f, sort, desc, size, offset, by_story=False)
         yield from page
         if len(page) < size:
             return

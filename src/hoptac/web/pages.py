@@ -27,6 +27,7 @@ from hoptac.web.highlight import marks_for, render
 from hoptac.web.i18n import ENTITY_TYPES, LANGS, labels, strings, topics, translator
 from hoptac.web.periods import parse_period, window
 from hoptac.web.sources import doc_sources, docs_after, last_doc_id
+from hoptac.web.story_pages import add_story_routes
 
 PAGE = 50
 TIMELINE_EVENTS = 100  # per page of one period: a page costs the same with 50 or 50,000 articles
@@ -200,7 +201,8 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
             return page(request, "tracker.html", 400, params=params, items=[], total=0, page_no=1, size=PAGE,
                         message=message, nav="tracker")
         return page(request, "tracker.html", params=params, items=items, total=total, page_no=n, size=PAGE,
-                    message=None, docs=doc_sources(store, [s["doc_id"] for s in items]), nav="tracker")
+                    message=None, docs=doc_sources(store, [c["doc_id"] for s in items for c in s["citations"]]),
+                    nav="tracker")
 
     @app.get("/tracker.csv")
     def tracker_csv(request: Request) -> Response:
@@ -280,6 +282,17 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         except UploadRejected as e:
             return page(request, "add.html", e.status, **add_context(result=None, message=str(e)))
         return page(request, "add.html", **add_context(result=result, message=None, added=docs_after(store, before)))
+
+    def refused(request: Request, token: str) -> HTMLResponse | None:
+        """Why a correction posted from a form is refused (another site, no valid token), or None."""
+        if not origin_ok(request):
+            return error(request, 403, "form posted from another site")
+        if needs_token() and not (st.token and hmac.compare_digest(token.strip().encode("utf-8"),
+                                                                   st.token.encode("utf-8"))):
+            return error(request, 401, "a valid token is required")
+        return None
+
+    add_story_routes(app, store, page, error, refused, needs_token)
 
     @app.get("/strings.json", include_in_schema=False)
     def strings_json(request: Request) -> dict[str, str]:
