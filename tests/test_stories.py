@@ -216,3 +216,23 @@ def test_tracker_has_one_row_per_request_with_every_outlet(story_web):
         assert api.json()["total"] == 1
     csv_rows = web.get("/tracker.csv", params={"kind": "request"}).text.strip().splitlines()
     assert csv_rows[0].lstrip("\ufeff").split(",")[1] == "story" and len(csv_rows) == 3  # CSV: every report
+
+
+def test_timeline_entity_page_and_home_count_a_happening_once(story_web):
+    web, db_url = story_web
+    store = Store(db_url)
+    from hoptac.kb import find_entities, profile, timeline
+    hanbit = find_entities(store, "Kim Min Ho")[0]["id"]
+    once = timeline(store, hanbit)
+    meeting = [e for e in once if e["date"] == "2025-03-19"]
+    assert len(meeting) == 1 and meeting[0]["outlets"] == 4
+    assert len([e for e in timeline(store, hanbit, by_story=False) if e["date"] == "2025-03-19"]) == 4
+    events = profile(store, hanbit, limit=50)["events"]
+    assert [e["outlets"] for e in events if e["date"] == "2025-03-19"] == [4]
+    from hoptac.overview import home
+    stats = home(store)["stats"]
+    assert stats["events"] == st.count(store)["event"] < stats["reports_events"]
+    store.close()
+    for url in ("/timeline?entity=Kim+Min+Ho", f"/entity/{hanbit}"):
+        page = web.get(url)
+        assert page.status_code == 200 and page.text.count("4 nguồn") == 1, url

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 
+from hoptac import stories
 from hoptac.lexicon import Lexicons, lex_key
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
@@ -151,10 +152,14 @@ def profile(store: Store, entity_id: int, limit: int | None = None) -> dict[str,
                   "doc_id": r.doc_id, "sentence": r.sent_idx} for r in latest(q_roles, rl.c.as_of, rl.c.id)]
         roles.sort(key=lambda r: (r["as_of"] or "9999", r["title"]))
         ev, ep = S.events, S.event_participants
-        q_ev = select(ev).where(ev.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
-        events = [{"id": r.id, "type": r.type, "date": r.date, "location": r.location,
-                   "participants": json.loads(r.participants or "[]"), "evidence": r.evidence,
-                   "doc_id": r.doc_id, "sentence": r.sent_idx} for r in latest(q_ev, ev.c.date, ev.c.id)]
+        theirs = select(ep.c.event_id).where(ep.c.entity_id == entity_id)
+        # one row per happening: the first report of each story the entity takes part in
+        q_ev = select(ev).where(ev.c.id.in_(theirs),
+                                stories.first_report(ev, "event", lambda o: [o.c.id.in_(theirs)]))
+        events = stories.with_stories(c, "event", [
+            {"id": r.id, "type": r.type, "date": r.date, "location": r.location,
+             "participants": json.loads(r.participants or "[]"), "evidence": r.evidence,
+             "doc_id": r.doc_id, "sentence": r.sent_idx} for r in latest(q_ev, ev.c.date, ev.c.id)])
         events.sort(key=lambda x: (x["date"] or "9999", x["id"]))
         st = S.statements
 
@@ -199,23 +204,29 @@ def profile(store: Store, entity_id: int, limit: int | None = None) -> dict[str,
 
 def timeline(store: Store, entity_id: int | None = None, date_from: str | None = None,
              date_to: str | None = None, limit: int = 500, topic: str | None = None,
-             newest_first: bool = False) -> list[dict[str, Any]]:
+             newest_first: bool = False, by_story: bool = True) -> list[dict[str, Any]]:
     """Dated events in date order, for one entity or all, optionally only from articles on a topic."""
     ev, ep, d = S.events, S.event_participants, S.documents
-    q = select(ev, d.c.source, d.c.title).join(d, d.c.id == ev.c.doc_id).where(ev.c.date.is_not(None))
-    if entity_id is not None:
-        q = q.where(ev.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
+
+    def same(t) -> list:
+        """The filters, on the events table or a copy of it (topic is the article's: not repeated)."""
+        conds = [t.c.date.is_not(None), *date_range(t.c.date, date_from, date_to)]
+        if entity_id is not None:
+            conds.append(t.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
+        return conds
+
+    q = select(ev, d.c.source, d.c.title).join(d, d.c.id == ev.c.doc_id).where(*same(ev))
     if topic:
         q = q.where(d.c.topics.like('%"' + topic.replace("%", "").replace('"', "") + '"%'))
-    for cond in date_range(ev.c.date, date_from, date_to):
-        q = q.where(cond)
+    if by_story:  # five outlets' reports of one meeting are one row
+        q = q.where(stories.first_report(ev, "event", same))
     order = [ev.c.date.desc(), ev.c.id.desc()] if newest_first else [ev.c.date, ev.c.id]
     with store.engine.connect() as c:
         rows = c.execute(q.order_by(*order).limit(limit)).all()
-    return [{"id": r.id, "date": r.date, "type": r.type, "location": r.location,
+        return stories.with_stories(c, "event", [
+            {"id": r.id, "date": r.date, "type": r.type, "location": r.location,
              "participants": json.loads(r.participants or "[]"), "evidence": r.evidence, "source": r.source,
-             "title": r.title, "doc_id": r.doc_id, "sentence": r.sent_idx}
-            for r in rows]
+             "title": r.title, "doc_id": r.doc_id, "sentence": r.sent_idx} for r in rows])
 
 
 _REFS = [(S.doc_entities, "entity_id"), (S.mentions, "entity_id"), (S.roles, "person_entity_id"),

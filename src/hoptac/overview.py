@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from hoptac.kb import timeline
+from hoptac.stories import count as count_stories
 from hoptac.store import Store
 from hoptac.store import schema as S
 from hoptac.textnorm import fold
@@ -68,7 +69,12 @@ def home(store: Store) -> dict[str, Any]:
         hit = _CACHE.get(store.url)
     if hit is None or hit[0] != version:
         # Counts and partners scan whole tables (linear in the archive): once per change, not per view.
-        hit = (version, {"stats": store.stats(), "partners": active_partners(store)})
+        stats = store.stats()
+        # events and statements as the reader means them: one per story, however many outlets reported it
+        told = count_stories(store)
+        stats.update(events=told["event"], statements=told["statement"], reports_events=stats.get("events", 0),
+                     reports_statements=stats.get("statements", 0))
+        hit = (version, {"stats": stats, "partners": active_partners(store)})
         with _LOCK:
             _CACHE[store.url] = hit
     return {**hit[1],

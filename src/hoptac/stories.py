@@ -542,12 +542,32 @@ def listing(store, kind: str | None = None, multi: bool = False, limit: int = 50
     return total, out
 
 
-def story_of(store, kind: str, fact_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{fact id: (story id, outlets)} for facts of one kind: what a view needs to count a story once."""
+def story_of(conn: Connection, kind: str, fact_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{fact id: (story id, outlets)} for facts of one kind: what a view needs to show a story once."""
     if not fact_ids:
         return {}
-    with store.engine.connect() as c:
-        return {r.fact_id: (r.story_id, r.outlets) for r in c.execute(
-            select(story_members.c.fact_id, story_members.c.story_id, stories.c.outlets)
-            .join(stories, stories.c.id == story_members.c.story_id)
-            .where(story_members.c.kind == kind, story_members.c.fact_id.in_(sorted(set(fact_ids)))))}
+    return {r.fact_id: (r.story_id, r.outlets) for r in conn.execute(
+        select(story_members.c.fact_id, story_members.c.story_id, stories.c.outlets)
+        .join(stories, stories.c.id == story_members.c.story_id)
+        .where(story_members.c.kind == kind, story_members.c.fact_id.in_(sorted(set(fact_ids)))))}
+
+
+def with_stories(conn: Connection, kind: str, items: list[dict]) -> list[dict]:
+    """Each item (an event or statement dict with "id") gains its "story" and the story's "outlets"."""
+    known = story_of(conn, kind, [i["id"] for i in items])
+    for i in items:
+        i["story"], i["outlets"] = known.get(i["id"], (None, 1))
+    return items
+
+
+def first_report(table, kind: str, same_filters=lambda other: []):
+    """A condition on an events or statements query: the fact is its story's first report among those the
+    query's filters would also keep (`same_filters(alias)` gives them on another copy of the table), so a view
+    lists each happening once. Index lookups per row: the story's members, never the archive."""
+    me, m2, other = story_members.alias("me"), story_members.alias("m2"), table.alias("other")
+    earlier = (select(m2.c.fact_id)
+               .select_from(me.join(m2, and_(m2.c.story_id == me.c.story_id, m2.c.kind == kind))
+                            .join(other, other.c.id == m2.c.fact_id))
+               .where(me.c.kind == kind, me.c.fact_id == table.c.id, m2.c.fact_id < table.c.id,
+                      *same_filters(other)))
+    return ~earlier.exists()
