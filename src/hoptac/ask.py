@@ -14,8 +14,10 @@ from functools import lru_cache
 
 from sqlalchemy import and_, or_, select
 
-from hoptac.lexicon import Lexicons, lex_key
-from hoptac.search import Hit, QueryError, count_matches, search
+from hoptac import ask_facts
+from hoptac.lexicon import Lexicons, lex_key, read_tsv
+from hoptac.sites import host
+from hoptac.search import Filters, Hit, QueryError, count_matches, search
 from hoptac.store import Store
 from hoptac.store import schema as S
 from hoptac.textnorm import fold, key
@@ -57,6 +59,9 @@ class Citation:
     text: str
     doc_id: int | None = None
     sentence: int | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
 
 
 @dataclass(slots=True)
@@ -71,7 +76,8 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {"q": self.q, "answer": self.answer, "kind": self.kind,
-                "citations": [{"source": c.source, "text": c.text, "doc_id": c.doc_id, "sentence": c.sentence}
+                "citations": [{"source": c.source, "text": c.text, "doc_id": c.doc_id, "sentence": c.sentence,
+                               "title": c.title, "outlet": c.outlet, "published": c.published}
                               for c in self.citations]}
 
 
@@ -115,7 +121,16 @@ def _title_which(fq: str) -> bool:
 
 
 def keywords(fq: str) -> list[str]:
-    return [w for w in re.findall(r"\w+", fq) if w not in STOP and (len(w) > 1 or w.isdigit())]
+    """The content words of a folded question; a function word stays when it is half of a measure ("đầu tư",
+    whose "dau" is also the "where" of "ở đâu")."""
+    words = re.findall(r"\w+", fq)
+    measures = _measures()[1]
+    keep = set()
+    for i in range(len(words) - 1):
+        if f"{words[i]} {words[i + 1]}" in measures:
+            keep |= {i, i + 1}
+    return [w for i, w in enumerate(words)
+            if (i in keep or w not in STOP) and (len(w) > 1 or w.isdigit())]
 
 
 def _idf(store: Store, words: list[str]) -> dict[str, float]:
@@ -132,13 +147,45 @@ def _idf(store: Store, words: list[str]) -> dict[str, float]:
     return out
 
 
+PARTY_BONUS = 2.0  # per organization or person the question names that the sentence's article mentions
+
+
 def _candidates(store: Store, fq: str, words: list[str]) -> list[tuple[float, Hit]]:
+    """Sentences that may answer: the best matches in the articles of each organization or person the question
+    names (the index's entity filter: in a large archive the right article is otherwise drowned by ordinary
+    news sharing common words), then the best matches anywhere; rescored by rare words, phrases and coverage."""
     if not words:
         return []
+    query = " ".join(words)
+    named = [p for p in ask_facts.parties(store, f" {key(fq)} ") if p.type in ("ORG", "PER")][:3]
+    hits: dict[tuple[int, int], Hit] = {}
     try:
-        hits = search(store, " ".join(words), limit=60, any_term=True)
+        for p in named:
+            for h in search(store, query, Filters(entity=str(p.ids[0])), limit=60, any_term=True):
+                hits.setdefault((h.doc_id, h.sent_idx), h)
+        for h in search(store, query, limit=60, any_term=True):
+            hits.setdefault((h.doc_id, h.sent_idx), h)
     except QueryError:
         return []
+    parties_of: dict[int, int] = {}
+    for p in named:  # how many of the named parties each candidate article mentions
+        for doc_id in _docs_mentioning(store, p.ids, {h.doc_id for h in hits.values()}):
+            parties_of[doc_id] = parties_of.get(doc_id, 0) + 1
+    return _rescore(store, words, list(hits.values()), parties_of)
+
+
+def _docs_mentioning(store: Store, entity_ids: list[int], doc_ids: set[int]) -> set[int]:
+    """Which of these articles mention the entity (the (entity, document) index)."""
+    if not doc_ids:
+        return set()
+    de = S.doc_entities
+    with store.engine.connect() as c:
+        return set(c.execute(select(de.c.doc_id).where(de.c.entity_id.in_(entity_ids),
+                                                       de.c.doc_id.in_(sorted(doc_ids)))).scalars())
+
+
+def _rescore(store: Store, words: list[str], hits: list[Hit], parties_of: dict[int, int]) -> list[tuple[float, Hit]]:
+    """Candidates that cover enough of the question's weight, best first."""
     idf = _idf(store, words)
     total = sum(idf[w] for w in set(words)) or 1.0
     doc_words = _doc_words(store, {h.doc_id for h in hits})
@@ -157,7 +204,7 @@ def _candidates(store: Store, fq: str, words: list[str]) -> list[tuple[float, Hi
         # the article around the sentence may name what the sentence leaves implicit
         covered = max(covered, 0.5 * covered + 0.5 * doc_s / total)
         if covered >= MIN_COVERAGE:
-            scored.append((s + 0.3 * doc_s, h))
+            scored.append((s + 0.3 * doc_s + PARTY_BONUS * parties_of.get(h.doc_id, 0), h))
     scored.sort(key=lambda x: -x[0])
     return scored
 
@@ -263,6 +310,31 @@ def _answer_number(store, fq, cands):
     return None
 
 
+@lru_cache(maxsize=1)
+def _measures() -> tuple[re.Pattern, dict[str, str]]:
+    """What sums measure ("doanh thu", "vốn đầu tư"): one pattern, longest words first, and word -> measure."""
+    words = {r["word"]: r["measure"] for r in read_tsv("measures.tsv")}
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alts})\b"), words
+
+
+def _measure(text: str) -> str | None:
+    """The last measure a folded text names ("tổng vốn đầu tư của X đạt" -> investment)."""
+    pattern, words = _measures()
+    found = pattern.findall(text)
+    return words[found[-1]] if found else None
+
+
+def _measure_agrees(fq: str, text: str, start: int) -> float:
+    """+1 when the measure named just before a sum is the question's, -1 when it is another ("doanh thu"
+    when the question asks how much was invested), 0 when either names none."""
+    asked = _measure(fq)
+    said = _measure(fold(text[max(0, start - 80):start]))
+    if not asked or not said:
+        return 0.0
+    return 1.0 if asked == said else -1.0
+
+
 def _answer_how_many(store, fq, cands):
     hints = [u for k, units in UNIT_HINTS.items() if re.search(rf"\b{k}\b", fq) for u in units]
     money = (bool(MONEY_WORDS.search(fq)) or "USD" in hints) and not re.search(r"\b(phan tram|ty le|cong suat)\b", fq)
@@ -291,6 +363,8 @@ def _answer_how_many(store, fq, cands):
             score += 0.5 * sum(1 for w in set(u.split()) if w in qwords and w not in noun)
             score += 2 * _near(qwords, h.text, f.char_start - base, f.char_end - base) - 0.25 * rank
             score += _just_before(qwords, h.text, f.char_start - base, fq)
+            if money:
+                score += 1.5 * _measure_agrees(fq, h.text, f.char_start - base)
             if best is None or score > best[0]:
                 best = (score, f, h)
     if best:
@@ -551,32 +625,66 @@ def _answer_role_of(store, fq, cands):
     return None
 
 
-def _answer_statement(store, fq, cands):
-    kind = "commitment" if re.search(r"\b(cam ket|hua)\b", fq) else \
-        "intent" if re.search(r"\b(mong muon)\b", fq) else \
-        "agreement" if re.search(r"\b(thong nhat|dong y)\b", fq) else "request"
-    st = S.statements
-    with store.engine.connect() as c:
-        # the distinct speakers and addressees first (thousands, not every statement), then their statements
-        names = set(c.execute(select(st.c.speaker).where(st.c.kind == kind).distinct()).scalars())
-        names |= set(c.execute(select(st.c.addressee).where(st.c.kind == kind).distinct()).scalars())
-        named = sorted(n for n in names if n and _in_question(n, fq))
-        rows = c.execute(select(st.c.content, st.c.speaker, st.c.addressee, st.c.doc_id, st.c.sent_idx,
-                                st.c.date, S.documents.c.source, S.sentences.c.text)
-                         .select_from(st.join(S.documents, S.documents.c.id == st.c.doc_id)
-                                      .join(S.sentences, and_(S.sentences.c.doc_id == st.c.doc_id,
-                                                              S.sentences.c.idx == st.c.sent_idx)))
-                         .where(st.c.kind == kind, or_(st.c.speaker.in_(named), st.c.addressee.in_(named)))
-                         .order_by(st.c.date, st.c.doc_id, st.c.id)).all() if named else []
-    if not rows:
+def _answer_statement(store: Store, fq: str) -> Answer | None:
+    """A question about what someone asked, promised, planned or agreed: the statements that satisfy who, to
+    whom, which kind and when, one per story, newest first; or, when none does, that it does not know, with
+    the nearest statements of those parties shown as such. None when the question names no party."""
+    c = ask_facts.read(store, fq)
+    if c is None or not (c.speakers or c.addressees):
         return None
-    answer = "; ".join(r.content for r in rows[:10])
-    cits = [Citation(r.source, r.text, r.doc_id, r.sent_idx) for r in rows[:10]]
-    return answer, cits
+    groups = ask_facts.answer(store, c)
+    if groups:
+        return Answer(fq, "; ".join(ask_facts.line(g) for g in groups), _fact_citations(groups), "statement")
+    wanted = (c.when, c.latest)
+    c.when, c.latest = None, False
+    near = ask_facts.answer(store, c)
+    if not near and c.speaker_title:
+        c.speaker_title = None
+        near = ask_facts.answer(store, c)
+    if not near:
+        return Answer(fq, "Không biết: không có phát biểu nào thỏa câu hỏi.", [], "statement", False)
+    said = "; ".join(ask_facts.line(g) for g in near[:3])
+    what = " (trong thời gian đã hỏi)" if wanted[0] or wanted[1] else ""
+    return Answer(fq, f"Không biết: không có phát biểu nào thỏa câu hỏi{what}. Gần nhất: {said}",
+                  _fact_citations(near[:3]), "statement", False)
+
+
+def _fact_citations(groups) -> list[Citation]:
+    """Every report of each story, each sentence once."""
+    out, seen = [], set()
+    for g in groups:
+        for f in g:
+            if (f.doc_id, f.sentence) in seen:
+                continue
+            seen.add((f.doc_id, f.sentence))
+            out.append(Citation(f.source, f.evidence, f.doc_id, f.sentence, f.title, f.site, f.published))
+    return out
 
 
 def ask(store: Store, question: str) -> Answer:
-    """Answer one question; says plainly when the knowledge base does not know."""
+    """Answer one question; says plainly when the knowledge base does not know. Each citation appears once,
+    with its article's title, outlet and date (what a reader knows an article by, not a file path)."""
+    a = _ask(store, question)
+    seen, cites = set(), []
+    for c in a.citations:
+        if (c.doc_id, c.sentence) not in seen:
+            seen.add((c.doc_id, c.sentence))
+            cites.append(c)
+    a.citations = cites
+    missing = sorted({c.doc_id for c in cites if c.doc_id is not None and c.published is None and c.title is None})
+    if missing:
+        d = S.documents
+        with store.engine.connect() as conn:
+            docs = {r.id: r for r in conn.execute(select(d.c.id, d.c.title, d.c.url, d.c.source, d.c.published)
+                                                  .where(d.c.id.in_(missing)))}
+        for c in cites:
+            r = docs.get(c.doc_id)
+            if r is not None:
+                c.title, c.outlet, c.published = r.title, host(r.url, r.source), r.published
+    return a
+
+
+def _ask(store: Store, question: str) -> Answer:
     q = (question or "").strip()
     fq = fold(q)
     kind = question_type(fq, q)
@@ -585,10 +693,14 @@ def ask(store: Store, question: str) -> Answer:
     words = keywords(fq)
     if not words:
         return Answer(q, "Câu hỏi không có từ khóa nào để tìm.", [], kind, False)
+    unknown = None
     if kind == "statement":
-        got = _answer_statement(store, fq, [])
+        got = _answer_statement(store, fq)
         if got:
-            return Answer(q, got[0], got[1], kind)
+            got.q = q
+            if got.found or re.search(r"\b(gi|nhung gi)\b", fq):
+                return got  # "X đề nghị Y những gì?": nothing satisfies it, and no other sentence is the answer
+            unknown = got  # "... bằng nhà máy nào?": a verb used as a noun; the sentences may still answer it
     cands = _candidates(store, fq, words)
     handlers = {"how_many": _answer_how_many, "when": _answer_when, "where": _answer_where,
                 "who_is": _answer_who_is, "who": _answer_who, "which": _answer_which}
@@ -603,6 +715,8 @@ def ask(store: Store, question: str) -> Answer:
     if got:
         ans, h = got
         return Answer(q, ans, [Citation(h.source, h.text, h.doc_id, h.sent_idx)], kind)
+    if unknown is not None:
+        return unknown
     if cands:
         h = cands[0][1]
         return Answer(q, f"Không tìm thấy câu trả lời trực tiếp; câu liên quan nhất: {h.text}",

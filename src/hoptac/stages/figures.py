@@ -93,7 +93,10 @@ def _counted(a: Article, si: int, pos: int) -> tuple[str, int] | None:
 
 
 def _ends_word(a: Article, pos: int) -> bool:
-    """True when pos ends an underthesea word of its sentence."""
+    """True when pos ends an underthesea word of its sentence (punctuation after it always ends one: the
+    tokenizer sometimes glues "USD." to the next sentence's first word)."""
+    if pos >= len(a.text) or a.text[pos] in ".,;:!?)]}\"'”’…":
+        return True
     si = a.sentence_at(max(0, pos - 1))
     toks = sentence_tokens(a, a.sentences[si])
     for k, t in enumerate(toks):
