@@ -25,6 +25,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(marker)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def index_folder(tmp_path_factory):
+    """Every test store's search index under one temporary folder, PostgreSQL's too (it has none unless named)."""
+    folder = tmp_path_factory.mktemp("indexes")
+    before = os.environ.get("HOPTAC_INDEX_DIR")
+    os.environ["HOPTAC_INDEX_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("HOPTAC_INDEX_DIR", None)
+    else:
+        os.environ["HOPTAC_INDEX_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
     """One pipeline for the session: lexicons are loaded once, as in the product."""

@@ -172,7 +172,7 @@ def test_filter_sort_and_export_the_tracker(tab, site):
     with p.expect_download() as dl:
         p.locator("a.button", has_text="CSV").click()
     lines = Path(dl.value.path()).read_text(encoding="utf-8-sig").strip().splitlines()
-    assert lines[0].startswith("id,date,") and len(lines) >= count + 1
+    assert lines[0].startswith("id,story,date,") and len(lines) >= count + 1  # every report of each story
     tab.check_layout()
     tab.shot("tracker-requests-to-nvidia")
 

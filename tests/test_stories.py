@@ -236,3 +236,33 @@ def test_timeline_entity_page_and_home_count_a_happening_once(story_web):
     for url in ("/timeline?entity=Kim+Min+Ho", f"/entity/{hanbit}"):
         page = web.get(url)
         assert page.status_code == 200 and page.text.count("4 nguồn") == 1, url
+
+
+def test_export_carries_stories(db_url, reports, pipeline, tmp_path):
+    import csv
+
+    from hoptac.export import export
+    store = Store(db_url)
+    ingest(list(reports.values()), store, pipeline)
+    export(store, tmp_path / "out", ("csv",))
+    rows = list(csv.DictReader(open(tmp_path / "out" / "stories.csv", encoding="utf-8-sig")))
+    meeting = [r for r in rows if r["kind"] == "event" and r["outlets"] == "4"]
+    assert len(meeting) == 1
+    members = list(csv.DictReader(open(tmp_path / "out" / "story_members.csv", encoding="utf-8-sig")))
+    assert sum(1 for m in members if m["story_id"] == meeting[0]["id"]) == 4
+    events = list(csv.DictReader(open(tmp_path / "out" / "events.csv", encoding="utf-8-sig")))
+    assert {m["fact_id"] for m in members if m["kind"] == "event"} == {e["id"] for e in events}
+    store.close()
+
+
+def test_the_same_officials_with_another_company_the_next_day_is_another_meeting(db_url, pipeline, tmp_path):
+    days = {"x1.txt": ("2024-05-06", "6/5/2024", "Tập đoàn Sao Bắc"), "x2.txt": ("2024-05-07", "7/5/2024", "Công ty Ánh Dương")}
+    for name, (pub, day, org) in days.items():
+        (tmp_path / name).write_text(f"date: {pub}\nurl: https://tin.example.vn/{name}\n\nSáng {day}, tại Hà Nội, Bộ "
+                                     f"trưởng Lê Văn Tùng đã tiếp ông Peter Lang, Tổng Giám đốc {org}.\n",
+                                     encoding="utf-8")
+    store = Store(db_url)
+    ingest([str(tmp_path / n) for n in days], store, pipeline)
+    meetings = [s for s in st.all_stories(store, "event") if s["label"] == "meeting"]
+    assert len(meetings) == 2 and all(s["outlets"] == 1 for s in meetings), [s["members"] for s in meetings]
+    store.close()

@@ -258,7 +258,7 @@ def test_briefing_page_and_report_formats(web, db_url, tmp_path):
     eid = entity_id(web, "NVIDIA")
     r = web.get(f"/entity/{eid}/briefing")
     assert r.status_code == 200 and "Bản tóm tắt: NVIDIA" in r.text
-    assert "Đề nghị chưa có cam kết đáp lại" in r.text and "<svg" in r.text
+    assert "Đề nghị còn mở (chưa có tin về bước thực hiện)" in r.text and "<svg" in r.text
     cites = set(re.findall(r'href="#c(\d+)"', r.text))
     notes = set(re.findall(r'<li id="c(\d+)">', r.text))
     assert cites and cites == notes  # every fact cited, every note used
@@ -275,6 +275,6 @@ def test_briefing_page_and_report_formats(web, db_url, tmp_path):
     assert out.returncode == 0, out.stderr
     reader = PdfReader(str(pdf))
     text = "\n".join(p.extract_text() for p in reader.pages)
-    assert len(reader.pages) >= 2 and "Bản tóm tắt: NVIDIA" in text and "Đề nghị chưa có cam kết đáp lại" in text
+    assert len(reader.pages) >= 2 and "Bản tóm tắt: NVIDIA" in text and "Đề nghị còn mở (chưa có tin về bước thực hiện)" in text
     bad = subprocess.run(hoptac + ["--format", "pdf"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "--out" in bad.stderr

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from hoptac import ask_facts
 from hoptac.lexicon import Lexicons, lex_key, read_tsv
@@ -133,6 +133,9 @@ def keywords(fq: str) -> list[str]:
             if (i in keep or w not in STOP) and (len(w) > 1 or w.isdigit())]
 
 
+DF_CAP = 20000  # sentences counted per word at most: enough to tell a common word from a rare one
+
+
 def _idf(store: Store, words: list[str]) -> dict[str, float]:
     """Rarer words weigh more when rescoring candidate sentences."""
     out = {}
@@ -140,7 +143,7 @@ def _idf(store: Store, words: list[str]) -> dict[str, float]:
         n = c.execute(select(S.sentences.c.id).order_by(S.sentences.c.id.desc()).limit(1)).scalar() or 1
     for w in words:
         try:
-            df = count_matches(store, w, 200)
+            df = count_matches(store, w, DF_CAP)
         except QueryError:
             df = 0
         out[w] = math.log(1 + n / (1 + df))
@@ -150,20 +153,44 @@ def _idf(store: Store, words: list[str]) -> dict[str, float]:
 PARTY_BONUS = 2.0  # per organization or person the question names that the sentence's article mentions
 
 
-def _candidates(store: Store, fq: str, words: list[str]) -> list[tuple[float, Hit]]:
+CANDIDATE_HITS = 200  # best-matching sentences read per search (the index's top-k: cheap at any archive size)
+RARE_PLACE = 0.02  # a place the question names narrows the search when at most this share of articles name it
+
+
+def _named(store: Store, fq: str, q: str | None) -> list:
+    """The parties whose articles to search first: people and organizations, and places rare enough to tell
+    articles apart ("Fukuoka", not "Việt Nam"); at most three."""
+    parties = ask_facts.parties(store, f" {key(fq)} ", q)
+    places = [p for p in parties if p.type == "LOC"]
+    out = [p for p in parties if p.type in ("ORG", "PER")]
+    if places:
+        de, d = S.doc_entities, S.documents
+        with store.engine.connect() as c:
+            n = c.execute(select(d.c.id).order_by(d.c.id.desc()).limit(1)).scalar() or 1
+            cap = int(n * RARE_PLACE) + 1
+            for p in places:
+                seen = c.execute(select(func.count()).select_from(
+                    select(de.c.doc_id).where(de.c.entity_id.in_(p.ids)).limit(cap).subquery())).scalar_one()
+                if seen < cap:
+                    out.append(p)
+    return out[:3]
+
+
+def _candidates(store: Store, fq: str, words: list[str], q: str | None = None) -> list[tuple[float, Hit]]:
     """Sentences that may answer: the best matches in the articles of each organization or person the question
     names (the index's entity filter: in a large archive the right article is otherwise drowned by ordinary
     news sharing common words), then the best matches anywhere; rescored by rare words, phrases and coverage."""
     if not words:
         return []
     query = " ".join(words)
-    named = [p for p in ask_facts.parties(store, f" {key(fq)} ") if p.type in ("ORG", "PER")][:3]
+    named = _named(store, fq, q)
     hits: dict[tuple[int, int], Hit] = {}
     try:
         for p in named:
-            for h in search(store, query, Filters(entity=str(p.ids[0])), limit=60, any_term=True):
+            for h in search(store, query, Filters(entity=str(p.ids[0])), limit=CANDIDATE_HITS, any_term=True,
+                            highlight=False):
                 hits.setdefault((h.doc_id, h.sent_idx), h)
-        for h in search(store, query, limit=60, any_term=True):
+        for h in search(store, query, limit=CANDIDATE_HITS, any_term=True, highlight=False):
             hits.setdefault((h.doc_id, h.sent_idx), h)
     except QueryError:
         return []
@@ -184,24 +211,32 @@ def _docs_mentioning(store: Store, entity_ids: list[int], doc_ids: set[int]) -> 
                                                        de.c.doc_id.in_(sorted(doc_ids)))).scalars())
 
 
+DOC_CHECKED = 30  # articles of the best sentences whose whole text is read for the question's words
+
+
 def _rescore(store: Store, words: list[str], hits: list[Hit], parties_of: dict[int, int]) -> list[tuple[float, Hit]]:
-    """Candidates that cover enough of the question's weight, best first."""
+    """Candidates that cover enough of the question's weight, best first. The article around a sentence may
+    name what the sentence leaves implicit: the articles of the best sentences are read for the question's words."""
     idf = _idf(store, words)
-    total = sum(idf[w] for w in set(words)) or 1.0
-    doc_words = _doc_words(store, {h.doc_id for h in hits})
-    scored = []
+    uniq = set(words)
+    total = sum(idf[w] for w in uniq) or 1.0
+    pre = []
     for h in hits:
-        toks = set(re.findall(r"\w+", fold(h.text)))
         ftext = " " + " ".join(re.findall(r"\w+", fold(h.text))) + " "
-        s = sum(idf[w] for w in set(words) if w in toks)
+        toks = set(ftext.split())
+        s = sum(idf[w] for w in uniq if w in toks)
         # consecutive question words found together in the sentence weigh extra (names, terms)
         for a, b in zip(words, words[1:]):
             if f" {a} {b} " in ftext:
                 s += 0.5 * (idf[a] + idf[b])
-        in_doc = doc_words.get(h.doc_id, set())
-        doc_s = sum(idf[w] for w in set(words) if w in in_doc)
-        covered = sum(idf[w] for w in set(words) if w in toks) / total
-        # the article around the sentence may name what the sentence leaves implicit
+        covered = sum(idf[w] for w in uniq if w in toks) / total
+        pre.append((s + PARTY_BONUS * parties_of.get(h.doc_id, 0), covered, s, h))
+    pre.sort(key=lambda x: -x[0])
+    docs = list(dict.fromkeys(x[3].doc_id for x in pre))[:DOC_CHECKED]
+    doc_words = _doc_words(store, set(docs), uniq)
+    scored = []
+    for _, covered, s, h in pre:
+        doc_s = sum(idf[w] for w in doc_words.get(h.doc_id, ()))
         covered = max(covered, 0.5 * covered + 0.5 * doc_s / total)
         if covered >= MIN_COVERAGE:
             scored.append((s + 0.3 * doc_s + PARTY_BONUS * parties_of.get(h.doc_id, 0), h))
@@ -209,22 +244,23 @@ def _rescore(store: Store, words: list[str], hits: list[Hit], parties_of: dict[i
     return scored
 
 
-def _doc_words(store: Store, doc_ids: set[int]) -> dict[int, set[str]]:
-    """Folded words of each candidate article, with the folded names of every entity it mentions."""
+def _doc_words(store: Store, doc_ids: set[int], wanted: set[str]) -> dict[int, set[str]]:
+    """Which of the wanted (folded) words each article holds, in its title, text or the names of what it
+    mentions (lexicon aliases included)."""
     out: dict[int, set[str]] = {}
-    if not doc_ids:
+    if not doc_ids or not wanted:
         return out
+    find = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True)) + r")\b")
     with store.engine.connect() as c:
         for doc_id, title, body in c.execute(select(S.documents.c.id, S.documents.c.title, S.documents.c.text)
                                              .where(S.documents.c.id.in_(sorted(doc_ids)))):
-            out[doc_id] = set(re.findall(r"\w+", fold(f"{title or ''} {body}")))
+            out[doc_id] = set(find.findall(fold(f"{title or ''} {body}")))
         for doc_id, aliases, name in c.execute(select(S.doc_entities.c.doc_id, S.doc_entities.c.aliases,
                                                       S.entities.c.name)
                                                .select_from(S.doc_entities.join(
                                                    S.entities, S.entities.c.id == S.doc_entities.c.entity_id))
                                                .where(S.doc_entities.c.doc_id.in_(sorted(doc_ids)))):
-            out[doc_id] |= set(re.findall(r"\w+", fold(f"{name} {aliases or ''}")))
-            out[doc_id] |= _lexicon_aliases(name)
+            out[doc_id] |= set(find.findall(fold(f"{name} {aliases or ''}"))) | (_lexicon_aliases(name) & wanted)
     return out
 
 
@@ -238,6 +274,7 @@ def _alias_words() -> dict[str, frozenset[str]]:
     return {k: frozenset(by_entry[id(e)]) for k, e in lex.names.items()}
 
 
+@lru_cache(maxsize=20000)
 def _lexicon_aliases(name: str) -> frozenset[str]:
     """Folded words of every alias the lexicons give a name ("Hoa Kỳ" -> also "mỹ", "usa")."""
     return _alias_words().get(lex_key(name), frozenset())
@@ -625,11 +662,11 @@ def _answer_role_of(store, fq, cands):
     return None
 
 
-def _answer_statement(store: Store, fq: str) -> Answer | None:
+def _answer_statement(store: Store, fq: str, q: str | None = None) -> Answer | None:
     """A question about what someone asked, promised, planned or agreed: the statements that satisfy who, to
     whom, which kind and when, one per story, newest first; or, when none does, that it does not know, with
     the nearest statements of those parties shown as such. None when the question names no party."""
-    c = ask_facts.read(store, fq)
+    c = ask_facts.read(store, q or fq)
     if c is None or not (c.speakers or c.addressees):
         return None
     groups = ask_facts.answer(store, c)
@@ -695,13 +732,13 @@ def _ask(store: Store, question: str) -> Answer:
         return Answer(q, "Câu hỏi không có từ khóa nào để tìm.", [], kind, False)
     unknown = None
     if kind == "statement":
-        got = _answer_statement(store, fq)
+        got = _answer_statement(store, fq, q)
         if got:
             got.q = q
             if got.found or re.search(r"\b(gi|nhung gi)\b", fq):
                 return got  # "X đề nghị Y những gì?": nothing satisfies it, and no other sentence is the answer
             unknown = got  # "... bằng nhà máy nào?": a verb used as a noun; the sentences may still answer it
-    cands = _candidates(store, fq, words)
+    cands = _candidates(store, fq, words, q)
     handlers = {"how_many": _answer_how_many, "when": _answer_when, "where": _answer_where,
                 "who_is": _answer_who_is, "who": _answer_who, "which": _answer_which}
     if re.search(r"\b(chuc vu|chuc danh|cuong vi)\b", fq):
@@ -715,7 +752,7 @@ def _ask(store: Store, question: str) -> Answer:
     if got:
         ans, h = got
         return Answer(q, ans, [Citation(h.source, h.text, h.doc_id, h.sent_idx)], kind)
-    if unknown is not None:
+    if unknown is not None and not cands:
         return unknown
     if cands:
         h = cands[0][1]

@@ -66,9 +66,9 @@ class Constraints:
     latest: bool = False  # "lần gần nhất": the latest date only
 
 
-def read(store: Store, fq: str, today: date | None = None) -> Constraints | None:
+def read(store: Store, q: str, today: date | None = None) -> Constraints | None:
     """The question's constraints, or None when it names no kind of statement."""
-    k = f" {key(fq)} "
+    k = f" {key(q)} "
     verb = None
     for v, kind in _verbs():
         m = re.search(rf" {re.escape(v)} ", k)
@@ -77,7 +77,7 @@ def read(store: Store, fq: str, today: date | None = None) -> Constraints | None
     if verb is None:
         return None
     c = Constraints(kind=verb[1], verb_at=verb[0])
-    for p in parties(store, k):
+    for p in parties(store, k, q):
         if p.type == "LOC" and p.start < c.verb_at:
             continue  # "Việt Nam đề nghị ...": the country speaks through its officials, any of them
         (c.speakers if p.start < c.verb_at else c.addressees).append(p)
@@ -90,9 +90,13 @@ def read(store: Store, fq: str, today: date | None = None) -> Constraints | None
     return c
 
 
-def parties(store: Store, k: str) -> list[Party]:
-    """The people, organizations and places a folded question names: longest names first, not overlapping."""
+def parties(store: Store, k: str, q: str | None = None) -> list[Party]:
+    """The people, organizations and places a folded question names: longest names first, not overlapping.
+    With the question as typed (q), a name must start with a capital where the asker used capitals at all
+    ("chỉ đạo" is no person, whatever some article's tagger thought)."""
     words = k.split()
+    typed = re.findall(r"[\w&]+", q) if q else []
+    caps = len(typed) == len(words) and any(w[:1].isupper() for w in typed[1:])
     spans: dict[str, tuple[int, int]] = {}
     for n in range(MAX_GRAM, 0, -1):
         for i in range(len(words) - n + 1):
@@ -118,6 +122,8 @@ def parties(store: Store, k: str) -> list[Party]:
     for g in sorted(found, key=lambda x: (-len(x.split()), spans[x][0])):
         i, j = spans[g]
         if taken & set(range(i, j)):
+            continue
+        if caps and not typed[i][:1].isupper() and not typed[i][:1].isdigit():
             continue
         taken |= set(range(i, j))
         rs = found[g]

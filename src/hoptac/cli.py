@@ -31,10 +31,15 @@ state = State()
 @app.callback()
 def main(db: Annotated[Optional[str], typer.Option(
         "--db", envvar="HOPTAC_DB",
-        help="Store URL: sqlite:///file.db (default sqlite:///hoptac.db), a bare file path, or postgresql://...")] = None
+        help="Store URL: sqlite:///file.db (default sqlite:///hoptac.db), a bare file path, or postgresql://...")] = None,
+         index_dir: Annotated[Optional[str], typer.Option(
+        "--index-dir", help="Folder of search indexes (HOPTAC_INDEX_DIR; one subfolder per store; 'off' for none). "
+                            "Default: next to a SQLite file; none for PostgreSQL (search by SQL).")] = None
          ) -> None:
     """Select the store used by every verb."""
     state.db = db_url(db)
+    if index_dir is not None:  # every store this process opens, the web app's included
+        os.environ["HOPTAC_INDEX_DIR"] = index_dir
 
 
 def _store():
@@ -341,6 +346,23 @@ def search(query: Annotated[str, typer.Argument(help="Words to find, with or wit
 
 
 @app.command()
+def reindex() -> None:
+    """Rebuild the search index from the store (searches keep the old one until it is done)."""
+    from hoptac.index import IndexUnavailable, rebuild
+
+    store = _store()
+    try:
+        r = rebuild(store)
+    except IndexUnavailable as e:
+        err.print(f"hoptac: {e}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        store.close()
+    out.print(f"indexed {r['sentences']} sentences of {r['documents']} articles in {r['seconds']}s: "
+              f"{r['bytes'] / 1e6:.1f} MB in {r['folder']}", markup=False, highlight=False)
+
+
+@app.command()
 def ask(question: Annotated[str, typer.Argument(help="A question in Vietnamese, with or without diacritics.")],
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """Answer a question from the knowledge base, citing the sentences it comes from."""
@@ -356,8 +378,10 @@ def ask(question: Annotated[str, typer.Argument(help="A question in Vietnamese, 
         sys.stdout.write(json.dumps(ans.to_dict(), ensure_ascii=False) + "\n")
         return
     out.print(ans.answer, markup=False)
-    for c in ans.citations:
-        out.print(f"  [dim]— {c.source}:[/dim] {c.text}", highlight=False)
+    for c in ans.citations:  # an article as readers know it: title, outlet, date
+        label = " · ".join(x for x in (c.title or c.text[:80], c.outlet, c.published) if x)
+        out.print(f"  — {label}", style="dim", markup=False, highlight=False)
+        out.print(f"    {c.text}", markup=False, highlight=False)
 
 
 entity_app = typer.Typer(help="Look up entities and correct how articles were linked to them.", no_args_is_help=True)
@@ -485,6 +509,22 @@ def report(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.
            lang: Annotated[str, typer.Option(help="vi or en.")] = "vi") -> None:
     """A printable briefing on one entity: profile, timeline, open requests, commitments, figures, all cited."""
     from hoptac.report import briefing_html, briefing_md, briefing_pdf
+    _document(entity, fmt, out_path, lang, briefing_html, briefing_md, briefing_pdf)
+
+
+@app.command()
+def dossier(entity: Annotated[str, typer.Argument(help="Entity id, name or alias of the partner.")],
+            fmt: Annotated[str, typer.Option("--format", "-f", help="html, md or pdf.")] = "md",
+            out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write (default: stdout; "
+                                                             "a PDF needs --out).")] = None,
+            lang: Annotated[str, typer.Option(help="vi or en.")] = "vi") -> None:
+    """A partner dossier for the next meeting: last meetings, requests and pledges with what became of them, cited."""
+    from hoptac.dossier import dossier_html, dossier_md, dossier_pdf
+    _document(entity, fmt, out_path, lang, dossier_html, dossier_md, dossier_pdf)
+
+
+def _document(entity: str, fmt: str, out_path: Path | None, lang: str, html, md, pdf) -> None:
+    """Write a briefing or dossier (the three renderers given) to --out or stdout."""
     if fmt not in ("html", "md", "pdf") or lang not in ("vi", "en"):
         err.print("hoptac: --format is html, md or pdf and --lang is vi or en", markup=False)
         raise typer.Exit(2)
@@ -494,11 +534,11 @@ def report(entity: Annotated[str, typer.Argument(help="Entity id, name or alias.
     store = _store()
     eid = _one(store, entity)["id"]
     if fmt == "pdf":
-        data: str | bytes = briefing_pdf(store, eid, lang)
+        data: str | bytes = pdf(store, eid, lang)
     elif fmt == "md":
-        data = briefing_md(store, eid, lang)
+        data = md(store, eid, lang)
     else:
-        data = briefing_html(store, eid, lang, standalone=True)
+        data = html(store, eid, lang, standalone=True)
     store.close()
     if out_path is None:
         sys.stdout.write(data)  # type: ignore[arg-type]
@@ -540,6 +580,11 @@ from hoptac.cli_stories import stories as _stories_cmd, story_app  # noqa: E402 
 
 app.command("stories")(_stories_cmd)
 app.add_typer(story_app, name="story")
+
+from hoptac.cli_lifecycle import lifecycle as _lifecycle_cmd, link_app  # noqa: E402  (they use _store above)
+
+app.command("lifecycle")(_lifecycle_cmd)
+app.add_typer(link_app, name="link")
 
 if __name__ == "__main__":
     app()

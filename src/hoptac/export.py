@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import select
 
+from hoptac import stories
 from hoptac.store import Store
 from hoptac.store import schema as S
 
@@ -27,6 +28,9 @@ TABLES = {
     "figures": (S.figures, ["id", "doc_id", "sent_idx", "char_start", "char_end", "value", "unit", "text",
                             "subject", "deadline", "evidence"]),
     "dates": (S.dates, ["id", "doc_id", "sent_idx", "char_start", "char_end", "text", "value"]),
+    # one row per real-world event or statement, and which event or statement rows report it
+    "stories": (stories.stories, ["id", "kind", "label", "date", "first_seen", "last_seen", "members", "outlets"]),
+    "story_members": (stories.story_members, ["story_id", "kind", "fact_id", "doc_id"]),
 }
 
 

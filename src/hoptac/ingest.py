@@ -94,26 +94,27 @@ def ingest_raw(raws: Iterable[RawDoc | Skipped], store: Store, pipeline: Pipelin
             if isinstance(raw, Skipped):
                 rep.failed.append(raw)
                 record(raw.source, "failed")
-            elif store.has_raw(raw.raw_hash):
+            elif _with_retry(lambda: store.has_raw(raw.raw_hash), store, raw.source):
                 rep.unchanged += 1
                 record(raw.source, "unchanged")
             else:
                 yield raw
 
-    if workers <= 1:
-        for raw in todo():
-            store_one(_analyse(pipeline, raw), raw.raw_hash)
-    else:
-        ctx = mp.get_context("spawn")  # a fresh interpreter per worker: no inherited locks or DB handles
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(pipeline.opts,)) as pool:
-            batch: list[RawDoc] = []
+    with store.batched_index():  # the search index commits about once a second, and at the end
+        if workers <= 1:
             for raw in todo():
-                batch.append(raw)
-                if len(batch) >= BATCH * workers:
+                store_one(_analyse(pipeline, raw), raw.raw_hash)
+        else:
+            ctx = mp.get_context("spawn")  # a fresh interpreter per worker: no inherited locks or DB handles
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(pipeline.opts,)) as pool:
+                batch: list[RawDoc] = []
+                for raw in todo():
+                    batch.append(raw)
+                    if len(batch) >= BATCH * workers:
+                        _run_batch(pool, batch, store_one)
+                        batch = []
+                if batch:
                     _run_batch(pool, batch, store_one)
-                    batch = []
-            if batch:
-                _run_batch(pool, batch, store_one)
     rep.seconds = time.perf_counter() - t0
     return rep
 
@@ -130,16 +131,21 @@ class StoreUnavailable(RuntimeError):
 
 
 def _save_with_retry(store: Store, item: Article, raw_hash: str):
+    return _with_retry(lambda: store.save_article(item, raw_hash), store, item.source)
+
+
+def _with_retry(call, store: Store, source: str):
+    """One database call, retried with backoff while the connection is lost (a server restart drops them all)."""
     for attempt in range(RETRIES):
         try:
-            return store.save_article(item, raw_hash)
+            return call()
         except (OperationalError, InterfaceError) as e:
             msg = str(getattr(e, "orig", e))
             if _DISK_FULL.search(msg):
-                raise StoreUnavailable(f"the database's disk is full while storing {item.source} "
+                raise StoreUnavailable(f"the database's disk is full while storing {source} "
                                        f"({msg.splitlines()[0]}); free space") from e
             if attempt == RETRIES - 1:
-                raise StoreUnavailable(f"database unavailable while storing {item.source}: "
+                raise StoreUnavailable(f"database unavailable while storing {source}: "
                                        f"{str(e.orig if hasattr(e, 'orig') else e).splitlines()[0]}") from e
             store.engine.dispose()  # drop pooled connections that died with the server
             time.sleep(0.5 * 2 ** attempt)

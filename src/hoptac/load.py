@@ -124,15 +124,16 @@ def load(paths: Iterable[str], store: Store, on_item: Callable[[str, str], None]
         note(where, "failed")
 
     batch: list[tuple[str, bytes]] = []
-    for where, line, reason in _lines(paths):
-        if line is None or len(batch) >= BATCH:  # failures are reported in input order
-            _flush(batch, store, rep, note, fail)
-            batch = []
-        if line is None:
-            fail(where, reason)
-        else:
-            batch.append((where, line))
-    _flush(batch, store, rep, note, fail)
+    with store.batched_index():  # the search index commits about once a second, and at the end
+        for where, line, reason in _lines(paths):
+            if line is None or len(batch) >= BATCH:  # failures are reported in input order
+                _flush(batch, store, rep, note, fail)
+                batch = []
+            if line is None:
+                fail(where, reason)
+            else:
+                batch.append((where, line))
+        _flush(batch, store, rep, note, fail)
     rep.seconds = time.perf_counter() - t0
     return rep
 

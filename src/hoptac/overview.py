@@ -12,7 +12,6 @@ from hoptac.kb import timeline
 from hoptac.stories import count as count_stories
 from hoptac.store import Store
 from hoptac.store import schema as S
-from hoptac.textnorm import fold
 
 
 RECENT_DOCS = 300  # the latest articles the home page's "latest" lists are drawn from
@@ -83,30 +82,9 @@ def home(store: Store) -> dict[str, Any]:
             "statements": latest_statements(store)}
 
 
-def _words(s: str) -> set[str]:
-    return {w for w in fold(s).split() if len(w) > 2}
-
-
-def open_requests(received: list[dict], made: list[dict]) -> list[dict]:
-    """Requests to an entity with no later commitment or agreement by it on the same topic or words.
-
-    A heuristic, said so on the page: a later commitment sharing a topic tag, or half of the
-    request's content words, counts as an answer.
-    """
-    answers = [m for m in made if m["kind"] in ("commitment", "agreement")]
-    out = []
-    for r in received:
-        if r["kind"] != "request":
-            continue
-        rw = _words(r["content"])
-        answered = False
-        for a in answers:
-            if r["date"] and a["date"] and a["date"] < r["date"]:
-                continue
-            if set(r.get("topics") or []) & set(a.get("topics") or []) or \
-                    (rw and len(rw & _words(a["content"])) * 2 >= len(rw)):
-                answered = True
-                break
-        if not answered:
-            out.append(r)
-    return out
+def open_requests(store: Store, received: list[dict]) -> list[dict]:
+    """Requests to an entity no later article reports a step on (hoptac.lifecycle): still open, or only said again."""
+    from hoptac.lifecycle_view import OPEN, status_of, tracker_status
+    reqs = [r for r in received if r["kind"] == "request"]
+    status = status_of(store, [r["id"] for r in reqs])
+    return [r for r in reqs if tracker_status(status.get(r["id"])) == OPEN]

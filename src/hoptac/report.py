@@ -51,7 +51,7 @@ def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
     p = profile(store, entity_id, limit=200)
     received, made = p["statements_received"], p["statements_made"]
     sections = {
-        "open": open_requests(received, made),
+        "open": open_requests(store, received),
         "requests_to": [s for s in received if s["kind"] == "request"],
         "commitments": [s for s in made if s["kind"] in ("commitment", "agreement")],
         "requests_made": [s for s in made if s["kind"] == "request"],
@@ -102,8 +102,10 @@ def briefing_html(store: Store, entity_id: int, lang: str = "vi", standalone: bo
     lab = labels(lang)
     css = None
     if standalone:
+        from markupsafe import Markup
+
         from hoptac.web import HERE
-        css = (HERE / "static" / "briefing.css").read_text(encoding="utf-8")
+        css = Markup((HERE / "static" / "briefing.css").read_text(encoding="utf-8"))  # ours: not escaped as text
     return make_env().get_template("briefing.html").render(
         t=translator(lang), lang=lang, labels=lab, d=data, css=css, standalone=standalone, safe_url=safe_url,
         chart=timeline_svg(data["entity"]["events"], lab, width=900, link=not standalone))
@@ -160,10 +162,10 @@ def briefing_pdf(store: Store, entity_id: int, lang: str = "vi") -> bytes:
     return HTML(string=briefing_html(store, entity_id, lang, standalone=True)).write_pdf()
 
 
-def briefing_filename(p: dict[str, Any] | str, entity_id: int, ext: str) -> str:
-    """A file name for a downloaded briefing: ASCII, no spaces ("briefing-12-nvidia.pdf")."""
+def briefing_filename(p: dict[str, Any] | str, entity_id: int, ext: str, prefix: str = "briefing") -> str:
+    """A file name for a downloaded briefing or dossier: ASCII, no spaces ("briefing-12-nvidia.pdf")."""
     from hoptac.textnorm import fold
 
     name = p if isinstance(p, str) else p.get("name", "")
     slug = "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in fold(name).lower()).split())
-    return f"briefing-{entity_id}{'-' + slug[:40] if slug else ''}.{ext}"
+    return f"{prefix}-{entity_id}{'-' + slug[:40] if slug else ''}.{ext}"

@@ -1,4 +1,6 @@
-"""Full-text search over sentences: accent- and đ-insensitive, BM25 (SQLite FTS5) or ts_rank (PostgreSQL).
+"""Full-text search over sentences: accent- and đ-insensitive, BM25 in the search index (hoptac.index) when the
+store has one, else in the store itself (SQLite FTS5, PostgreSQL ts_rank), which stays the SQL path for callers
+that need a subquery.
 
 Queries are folded the way sentences are indexed (textnorm.fold), so "nguyen van an"
 finds "Nguyễn Văn An". Users' FTS operators, quotes and punctuation are never passed
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, column, exists, func, literal_column, select, table, text
 
+from hoptac.index import query as iq
 from hoptac.kb import find_entities
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
@@ -117,24 +120,80 @@ def _engine_match(store: Store, q: Query, any_term: bool):
 
 
 def matching_sentences(store: Store, query: str):
-    """(doc_id, idx) of the sentences holding every word of the query, through the full-text index."""
+    """(doc_id, idx) of the sentences holding every word of the query, as SQL (the store's full-text index)."""
     src, match, _ = _engine_match(store, parse_query(query), False)
     return select(S.sentences.c.doc_id, S.sentences.c.idx).select_from(src).where(match)
 
 
+def matching_keys(store: Store, query: str, cap: int, statements_only: bool = False) -> list[tuple[int, int]] | None:
+    """(doc_id, idx) of the sentences holding every word, from the search index; None without an index or when
+    more than cap match (the caller then uses matching_sentences' subquery)."""
+    idx = store.index
+    if idx is None:
+        return None
+    q = parse_query(query)
+    found = iq.top(idx.searcher(), iq.build(idx.schema, q.terms, q.phrases, False,
+                                            iq.Where(statements_only=statements_only)), cap + 1)
+    return None if len(found) > cap else sorted({(f.doc_id, f.idx) for f in found})
+
+
 def count_matches(store: Store, query: str, cap: int) -> int:
     """How many sentences hold every word of the query, counted up to cap (no ranking: cheap on any archive)."""
-    src, match, _ = _engine_match(store, parse_query(query), False)
+    q = parse_query(query)
+    idx = store.index
+    if idx is not None:
+        return min(cap, iq.count(idx.searcher(), iq.build(idx.schema, q.terms, q.phrases, False)))
+    src, match, _ = _engine_match(store, q, False)
     first = select(S.sentences.c.id).select_from(src).where(match).limit(cap).subquery()
     with store.engine.connect() as c:
         return c.execute(select(func.count()).select_from(first)).scalar_one()
 
 
 def search(store: Store, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0,
-           any_term: bool = False) -> list[Hit]:
-    """Sentences matching every word (or any word with any_term), best first."""
+           any_term: bool = False, highlight: bool = True) -> list[Hit]:
+    """Sentences matching every word (or any word with any_term), best first; highlight=False skips the
+    spans to highlight (ask() rescores hundreds of hits and shows none of them highlighted)."""
     q = parse_query(query)
     f = filters or Filters()
+    idx = store.index
+    if idx is not None:
+        try:
+            hits = _index_search(store, idx, q, f, limit, offset, any_term)
+            return _highlighted(hits, q) if highlight else hits
+        except iq.Unsupported:
+            pass
+    hits = _sql_search(store, q, f, limit, offset, any_term)
+    return _highlighted(hits, q) if highlight else hits
+
+
+def _highlighted(hits: list[Hit], q: Query) -> list[Hit]:
+    """Where each hit holds the query's words, for the pages to mark."""
+    words = q.words()
+    for h in hits:
+        h.highlights = highlight_spans(h.text, words)
+    return hits
+
+
+def _index_search(store: Store, idx, q: Query, f: Filters, limit: int, offset: int, any_term: bool) -> list[Hit]:
+    """Top hits from the search index, every filter in its query; their text and article read from the store."""
+    where = iq.Where(entity_ids=[e["id"] for e in find_entities(store, f.entity)] if f.entity else None,
+                     entity_type=f.entity_type, kind=f.kind, topic=f.topic, date_from=f.date_from,
+                     date_to=f.date_to, source=f.source)
+    found = iq.top(idx.searcher(), iq.build(idx.schema, q.terms, q.phrases, any_term, where), limit, offset)
+    if not found:
+        return []
+    s, d = S.sentences, S.documents
+    with store.engine.connect() as c:
+        rows = {r.id: r for r in c.execute(
+            select(s.c.id, s.c.doc_id, s.c.idx, s.c.text, d.c.source, d.c.title, d.c.published)
+            .select_from(s.join(d, d.c.id == s.c.doc_id)).where(s.c.id.in_([x.sid for x in found])))}
+    # a row gone or moved is an article changed since the index's last commit: the queue brings it back
+    return [Hit(r.doc_id, r.source, r.title, r.published, r.idx, r.text, x.score)
+            for x in found if (r := rows.get(x.sid)) is not None and (r.doc_id, r.idx) == (x.doc_id, x.idx)]
+
+
+def _sql_search(store: Store, q: Query, f: Filters, limit: int, offset: int, any_term: bool) -> list[Hit]:
+    """The same search through the store's own full-text index: every match ranked, then the top ones."""
     s, d = S.sentences, S.documents
     src, match, score = _engine_match(store, q, any_term)
     stmt = (select(s.c.doc_id, d.c.source, d.c.title, d.c.published, s.c.idx, s.c.text, score)
@@ -160,8 +219,6 @@ def search(store: Store, query: str, filters: Filters | None = None, limit: int 
     if conds:
         stmt = stmt.where(and_(*conds))
     stmt = stmt.order_by(text("score DESC"), s.c.doc_id, s.c.idx).limit(limit).offset(offset)
-    words = q.words()
     with store.engine.connect() as c:
         rows = c.execute(stmt).all()
-    return [Hit(r.doc_id, r.source, r.title, r.published, r.idx, r.text, float(r.score or 0.0),
-                highlight_spans(r.text, words)) for r in rows]
+    return [Hit(r.doc_id, r.source, r.title, r.published, r.idx, r.text, float(r.score or 0.0)) for r in rows]

@@ -260,6 +260,8 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
         shared = len(named & their_named)
         if named and their_named and not shared:
             continue  # each names its parties, and none is the same: two happenings
+        if _own_orgs(named, parts, their_named, others.get(r.id, {})):
+            continue  # the same officials with another company each: another meeting
         close = _f1(e.evidence, r.evidence)
         if r.type != e.type:  # a kindred type: the same day and two of the same parties at least
             if not (e.date and r.date and len(e.date) == 10 and e.date == r.date and shared >= 2):
@@ -276,6 +278,16 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
         if best is None or score > best[0]:
             best = (score, r.story_id)
     return _open(conn, best[1]) if best else None
+
+
+def _own_orgs(mine: set[str], my_types: dict[str, str], theirs: set[str], their_types: dict[str, str]) -> bool:
+    """Each report names an organization the other does not (nor a longer or shorter form of it: "Samsung",
+    "Samsung Việt Nam"): two happenings with different companies."""
+    def alone(a: set[str], b: set[str]) -> bool:
+        return any(not any(f" {x} " in f" {y} " or f" {y} " in f" {x} " for y in b) for x in a)
+    orgs = {k for k in mine if my_types.get(k) == "ORG"}
+    their_orgs = {k for k in theirs if their_types.get(k) == "ORG"}
+    return bool(orgs and their_orgs and alone(orgs, their_orgs) and alone(their_orgs, orgs))
 
 
 def _undated_agrees(e, r, published: str | None, their_published: str | None, shared: int, close: float) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_
 
+from hoptac import lifecycle_view
 from hoptac.export import defuse
 from hoptac.kb import find_entities
 from hoptac.store import Store, date_range
@@ -20,9 +21,9 @@ from hoptac.search import matching_sentences
 from hoptac.stories import outlet, story_members
 
 KINDS = ("request", "commitment", "intent", "agreement")
-SORTS = ("published", "date", "kind", "speaker", "addressee", "topic", "source")
+SORTS = ("published", "date", "kind", "speaker", "addressee", "topic", "source", "updated")
 COLUMNS = ["id", "story", "date", "published", "kind", "speaker", "addressee", "content", "topics", "evidence", "source", "title",
-           "doc_id", "sentence"]
+           "doc_id", "sentence", "status", "updated"]
 
 
 @dataclass(slots=True)
@@ -37,6 +38,7 @@ class TrackerFilters:
     date_from: str | None = None
     date_to: str | None = None
     text: str | None = None  # words in the content or evidence, accent-insensitive
+    status: str | None = None  # open, in_progress, implemented or dropped: what later reports say became of it
 
 
 class DateFilterError(ValueError):
@@ -111,6 +113,8 @@ def _conditions(store: Store, f: TrackerFilters, st=S.statements) -> list:
         conds.append(or_(st.c.speaker_entity_id.in_(ids), st.c.addressee_entity_id.in_(ids)))
     if f.topic:
         conds.append(st.c.topics.like('%"' + f.topic.replace("%", "").replace('"', "") + '"%'))
+    if f.status:
+        conds.append(lifecycle_view.status_condition(st, f.status))
     if f.text and f.text.strip():
         # through the full-text index (accent-insensitive, every word), not a scan of every sentence
         conds.append(tuple_(st.c.doc_id, st.c.sent_idx).in_(matching_sentences(store, f.text)))
@@ -121,7 +125,8 @@ def _order(sort: str, desc: bool, dialect: str) -> list:
     """Order by a column, unknown values last either way, written so an index on the column can serve it."""
     st, d = S.statements, S.documents
     col = {"published": d.c.published, "date": st.c.date, "kind": st.c.kind, "speaker": st.c.speaker,
-           "addressee": st.c.addressee, "topic": st.c.topics, "source": d.c.source}.get(sort, d.c.published)
+           "addressee": st.c.addressee, "topic": st.c.topics, "source": d.c.source,
+           "updated": lifecycle_view.last_update(st)}.get(sort, d.c.published)
     tie = st.c.id.desc() if desc else st.c.id
     if desc:  # SQLite sorts NULL first ascending, so last descending; PostgreSQL needs telling
         return [col.desc().nulls_last() if dialect == "postgresql" else col.desc(), tie]
@@ -132,6 +137,8 @@ def _item(r) -> dict[str, Any]:
     item = dict(r._mapping)
     item["topics"] = json.loads(item["topics"] or "[]")
     item["sentence"] = item["sent_idx"]
+    if "lifecycle" in item:
+        item["status"] = lifecycle_view.tracker_status(item.pop("lifecycle"))
     return item
 
 
@@ -153,7 +160,8 @@ def rows(store: Store, f: TrackerFilters, sort: str = "published", desc: bool = 
     st, d, m = S.statements, S.documents, story_members
     conds = _conditions(store, f)
     on_story = and_(m.c.kind == "statement", m.c.fact_id == st.c.id)
-    q = (select(st, m.c.story_id.label("story"), d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at)
+    q = (select(st, m.c.story_id.label("story"), d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at,
+                lifecycle_view.latest_status(st).label("lifecycle"), lifecycle_view.last_update(st).label("updated"))
          .join(d, d.c.id == st.c.doc_id).outerjoin(m, on_story))
     counted = select(func.count()).select_from(st)  # statements alone: every filter is on their columns
     if by_story:

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, select, union_all
@@ -54,6 +57,9 @@ def has_identity(source: str) -> bool:
     return bool(source) and source != "-" and not source.startswith("-:")
 
 
+_UNOPENED = object()
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -98,15 +104,56 @@ def _now() -> str:
 class Store:
     """A knowledge base in one database."""
 
-    def __init__(self, url: str | None = None, create: bool = True):
+    def __init__(self, url: str | None = None, create: bool = True, index_dir: str | None = None):
         self.url = db_url(url)
         self.engine = make_engine(self.url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         if create:
             with self.engine.begin() as conn:
                 migrate(conn)
+        self._index_dir = index_dir  # None: HOPTAC_INDEX_DIR, else next to a SQLite file (hoptac.index)
+        self._index: Any = _UNOPENED
+        self._index_lock = threading.Lock()
+
+    @property
+    def index(self):
+        """The search index beside this store (hoptac.index.SearchIndex), opened and caught up on first use;
+        None where there is none (PostgreSQL without an index folder) or it cannot be used (search by SQL)."""
+        with self._index_lock:
+            if self._index is _UNOPENED:
+                from hoptac.index import open_for
+                self._index = open_for(self, self._index_dir)
+                if self._index is not None:  # any commit here may have queued changes: searchers look
+                    event.listen(self.engine, "commit", self._index_dirty)
+            idx = self._index
+        return None if idx is None or idx.failed else idx
+
+    def _index_dirty(self, _conn) -> None:
+        self._index.dirty = True
+
+    def index_changed(self) -> None:
+        """Articles were stored: the index applies them now, or at the end of a batched_index()."""
+        idx = self.index
+        if idx is not None:
+            idx.changed()
+
+    @contextmanager
+    def batched_index(self, seconds: float = 1.0) -> Iterator[None]:
+        """Bulk writes: the index commits at most every `seconds`, and once at the end."""
+        idx = self.index
+        if idx is None or idx.batch_seconds:  # no index, or the batch around this one commits
+            yield
+            return
+        idx.begin_batch(seconds)
+        try:
+            yield
+        finally:
+            idx.batch_seconds = 0.0
+            idx.close()
 
     def close(self) -> None:
+        if self._index not in (None, _UNOPENED):
+            self._index.close()
         self.engine.dispose()
 
     def has_raw(self, raw_hash: str) -> bool:
@@ -116,6 +163,13 @@ class Store:
                                 .limit(1)).first() is not None
 
     def save_article(self, a: Article, raw_hash: str) -> Saved:
+        """Store an article with all its facts in one transaction, then bring the search index up to date."""
+        saved = self._save_article(a, raw_hash)
+        if saved.status != "unchanged":
+            self.index_changed()
+        return saved
+
+    def _save_article(self, a: Article, raw_hash: str) -> Saved:
         """Store an article with all its facts in one transaction.
 
         Versions: an input is known by its source (file path as given, record URL or id, upload name;
@@ -169,6 +223,8 @@ class Store:
                 self._save_facts(conn, doc_id, a, chash, date_limit(published))
                 from hoptac import stories  # the article's events and statements join their stories, same transaction
                 stories.assign(conn, doc_id)
+                from hoptac import lifecycle  # and is linked to earlier pledges and later reports, same transaction
+                lifecycle.link(conn, doc_id)
                 return Saved("stored" if keep is None else "updated", doc_id, near.doc_id, near.similarity,
                              near.read)
         except IntegrityError:
@@ -183,6 +239,8 @@ class Store:
         """Delete a document's facts, sentences and LSH bands, keeping its row (and id) for the new version."""
         from hoptac import stories
         stories.unassign(conn, doc_id)  # its facts leave their stories first (a story left empty goes)
+        from hoptac import lifecycle
+        lifecycle.unlink(conn, doc_id)  # and its lifecycle links both ways
         old = conn.execute(select(S.documents.c.minhash).where(S.documents.c.id == doc_id)).scalar_one_or_none()
         b = S.doc_bands
         if old:  # through the (band, hash) index rather than a scan of every band row

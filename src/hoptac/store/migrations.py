@@ -72,12 +72,27 @@ def m0005_stories(conn: Connection) -> None:
     stories.create(conn)
 
 
+def m0006_index_changes(conn: Connection) -> None:
+    """The queue the search index (hoptac.index) catches up from, filled by triggers; the store's id."""
+    from . import changes
+    changes.create(conn)
+
+
+def m0007_lifecycle(conn: Connection) -> None:
+    """What became of each pledge (hoptac.lifecycle): the pledge and update indexes, the links and users'
+    corrections. Stores made before it get their links when `hoptac lifecycle --rebuild` runs."""
+    from hoptac import lifecycle
+    lifecycle.create(conn)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_search", m0002_search),
     ("0003_entity_overrides", m0003_entity_overrides),
     ("0004_fact_indexes", m0004_fact_indexes),
     ("0005_stories", m0005_stories),
+    ("0006_index_changes", m0006_index_changes),
+    ("0007_lifecycle", m0007_lifecycle),
 ]
 
 

@@ -164,4 +164,17 @@ dates = _fact(
     Column("value", String(10)),
 )
 
+# The search index beside the store (hoptac.index) catches up from this queue: triggers add a document's id
+# whenever its row, its facts' kinds, its entities or its stories change, in the writer's own transaction.
+index_changes = Table(
+    "index_changes", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", Integer, nullable=False),
+)
+store_meta = Table(
+    "store_meta", metadata,
+    Column("key", String(40), primary_key=True),  # store_id: names this store's index; index: the queue is on
+    Column("value", Text, nullable=False),
+)
+
 FACT_TABLES = {"roles": roles, "events": events, "statements": statements, "figures": figures, "dates": dates}

@@ -16,6 +16,7 @@ from hoptac.kb import NotFound, document, find_entities, profile, top_entities
 from hoptac.llm import rephrase
 from hoptac.overview import home as home_data
 from hoptac.overview import open_requests
+from hoptac.lifecycle_view import FILTERS as STATUS_FILTERS
 from hoptac.report import briefing_filename, briefing_html, briefing_md, briefing_pdf, related_graph
 from hoptac.search import Filters, QueryError, parse_query, search
 from hoptac.textnorm import fold
@@ -27,6 +28,7 @@ from hoptac.web.highlight import marks_for, render
 from hoptac.web.i18n import ENTITY_TYPES, LANGS, labels, strings, topics, translator
 from hoptac.web.periods import parse_period, window
 from hoptac.web.sources import doc_sources, docs_after, last_doc_id
+from hoptac.web.dossier_pages import add_dossier_routes
 from hoptac.web.story_pages import add_story_routes
 
 PAGE = 50
@@ -144,7 +146,7 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
                         reverse=True)
         recent += [e for e in p["events"] if not plausible(e["date"])]
         cited = [x["doc_id"] for x in [*p["roles"], *p["statements_received"], *p["statements_made"]]]
-        return page(request, "entity.html", p=p, open=open_requests(p["statements_received"], p["statements_made"]),
+        return page(request, "entity.html", p=p, open=open_requests(store, p["statements_received"]),
                     recent_events=recent[:30], docs=doc_sources(store, cited),
                     chart=timeline_svg(p["events"], labels(lang)), graph=related_graph(store, p), nav="entities")
 
@@ -179,12 +181,13 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         return TrackerFilters(kind=params["kind"] if params["kind"] in KINDS else None,
                               speaker=params["speaker"] or None, addressee=params["addressee"] or None,
                               entity=params["entity"] or None, topic=params["topic"] or None,
-                              date_from=lo, date_to=hi, text=params["q"] or None)
+                              date_from=lo, date_to=hi, text=params["q"] or None,
+                              status=params["status"] if params["status"] in STATUS_FILTERS else None)
 
     def tracker_params(request: Request) -> dict[str, str]:
         g = request.query_params.get
         params = {k: (g(k) or "").strip()[:200] for k in ("kind", "speaker", "addressee", "entity", "topic",
-                                                          "date_from", "date_to", "q", "sort", "order")}
+                                                          "date_from", "date_to", "q", "sort", "order", "status")}
         params["sort"] = params["sort"] if params["sort"] in SORTS else "published"
         params["order"] = "asc" if params["order"] == "asc" else "desc"
         return params
@@ -293,6 +296,7 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         return None
 
     add_story_routes(app, store, page, error, refused, needs_token)
+    add_dossier_routes(app, store, error, refused, needs_token)
 
     @app.get("/strings.json", include_in_schema=False)
     def strings_json(request: Request) -> dict[str, str]:
