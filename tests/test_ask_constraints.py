@@ -99,3 +99,15 @@ def test_sums_answer_what_was_asked(archive, q, expected):
     a = ask(archive, q)
     assert a.found and expected in a.answer, a.answer
     assert expected in a.citations[0].text
+
+
+@pytest.mark.parametrize("q", ["Lần gần nhất Thủ tướng tiếp lãnh đạo NVIDIA là khi nào?",
+                               "lan gan nhat thu tuong tiep lanh dao nvidia la khi nao"])
+def test_the_latest_meeting_is_the_newest_one(archive, q):
+    happened = ask_facts.latest_event(archive, q)
+    assert len(happened) >= 2, "the examples report two such meetings a year apart"
+    assert [h.date for h in happened] == sorted((h.date for h in happened), reverse=True)
+    a = ask(archive, q)
+    assert a.found and happened[0].date in a.answer and a.citations[0].published.startswith(happened[0].date[:7])
+    older = ask(archive, "Thủ tướng tiếp Jensen Huang khi nào?")  # no "latest": the sentences decide
+    assert older.found

@@ -266,3 +266,45 @@ def test_the_same_officials_with_another_company_the_next_day_is_another_meeting
     meetings = [s for s in st.all_stories(store, "event") if s["label"] == "meeting"]
     assert len(meetings) == 2 and all(s["outlets"] == 1 for s in meetings), [s["members"] for s in meetings]
     store.close()
+
+
+def test_one_outlets_visit_is_anothers_meeting_on_that_day(db_url, pipeline, tmp_path):
+    texts = {"v1.txt": "Sáng 3/6/2025, Tổng thống Lucas Moreau đã đến thăm Trường Đại học Bình Minh cùng Phó Chủ tịch "
+                       "nước Trần Thị Hoa.",
+             "v2.txt": "Sáng 3/6/2025, Tổng thống Lucas Moreau và Phó Chủ tịch nước Trần Thị Hoa đã có buổi làm việc "
+                       "với lãnh đạo Trường Đại học Bình Minh."}
+    for k, (name, body) in enumerate(texts.items()):
+        (tmp_path / name).write_text(f"date: 2025-06-03\nurl: https://bao{k}.example/{name}\n\n{body}\n", encoding="utf-8")
+    store = Store(db_url)
+    for order in ([*texts], [*texts][::-1]):  # whichever outlet is stored first
+        store = Store(db_url)
+        ingest([str(tmp_path / n) for n in order], store, pipeline)
+        labels = {m["type"] for s in st.all_stories(store, "event") for m in s["members"]}
+        assert labels == {"visit", "meeting"}
+        together = [s for s in st.all_stories(store, "event") if len(s["members"]) == 2]
+        assert len(together) == 1 and together[0]["outlets"] == 2
+        store.close()
+        db_url = db_url.replace("kb.db", "kb2.db") if db_url.startswith("sqlite") else _fresh_pg()
+    store.close()
+
+
+def _fresh_pg() -> str:
+    from conftest import _pg_database
+    return _pg_database()
+
+
+def test_two_ingests_at_once_give_one_story_per_event(db_url, reports):
+    import subprocess
+    import sys
+    names = sorted(reports)
+    halves = [[reports[n] for n in names[0::2]], [reports[n] for n in names[1::2]]]
+    Store(db_url).close()  # the schema first, so the two writers only race on articles
+    procs = [subprocess.Popen([sys.executable, "-m", "hoptac.cli", "--db", db_url, "ingest", "-q", *half],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for half in halves]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    store = Store(db_url)
+    meetings = [s for s in st.all_stories(store, "event") if s["date"] == "2025-03-19" and s["outlets"] >= 3]
+    assert len(meetings) == 1 and meetings[0]["outlets"] == 4
+    store.close()

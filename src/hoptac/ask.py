@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from hoptac import ask_facts
 from hoptac.lexicon import Lexicons, lex_key, read_tsv
 from hoptac.sites import host
-from hoptac.search import Filters, Hit, QueryError, count_matches, search
+from hoptac.search import Filters, Hit, QueryError, doc_freq, search
 from hoptac.store import Store
 from hoptac.store import schema as S
 from hoptac.textnorm import fold, key
@@ -143,7 +143,7 @@ def _idf(store: Store, words: list[str]) -> dict[str, float]:
         n = c.execute(select(S.sentences.c.id).order_by(S.sentences.c.id.desc()).limit(1)).scalar() or 1
     for w in words:
         try:
-            df = count_matches(store, w, DF_CAP)
+            df = doc_freq(store, w, DF_CAP)
         except QueryError:
             df = 0
         out[w] = math.log(1 + n / (1 + df))
@@ -154,7 +154,7 @@ PARTY_BONUS = 2.0  # per organization or person the question names that the sent
 
 
 CANDIDATE_HITS = 200  # best-matching sentences read per search (the index's top-k: cheap at any archive size)
-RARE_PLACE = 0.02  # a place the question names narrows the search when at most this share of articles name it
+RARE_PLACE = 300  # a place the question names narrows the search when at most this many articles name it
 
 
 def _named(store: Store, fq: str, q: str | None) -> list:
@@ -164,10 +164,8 @@ def _named(store: Store, fq: str, q: str | None) -> list:
     places = [p for p in parties if p.type == "LOC"]
     out = [p for p in parties if p.type in ("ORG", "PER")]
     if places:
-        de, d = S.doc_entities, S.documents
+        de, cap = S.doc_entities, RARE_PLACE + 1
         with store.engine.connect() as c:
-            n = c.execute(select(d.c.id).order_by(d.c.id.desc()).limit(1)).scalar() or 1
-            cap = int(n * RARE_PLACE) + 1
             for p in places:
                 seen = c.execute(select(func.count()).select_from(
                     select(de.c.doc_id).where(de.c.entity_id.in_(p.ids)).limit(cap).subquery())).scalar_one()
@@ -187,7 +185,7 @@ def _candidates(store: Store, fq: str, words: list[str], q: str | None = None) -
     hits: dict[tuple[int, int], Hit] = {}
     try:
         for p in named:
-            for h in search(store, query, Filters(entity=str(p.ids[0])), limit=CANDIDATE_HITS, any_term=True,
+            for h in search(store, query, Filters(entity_ids=p.ids), limit=CANDIDATE_HITS, any_term=True,
                             highlight=False):
                 hits.setdefault((h.doc_id, h.sent_idx), h)
         for h in search(store, query, limit=CANDIDATE_HITS, any_term=True, highlight=False):
@@ -738,6 +736,13 @@ def _ask(store: Store, question: str) -> Answer:
             if got.found or re.search(r"\b(gi|nhung gi)\b", fq):
                 return got  # "X đề nghị Y những gì?": nothing satisfies it, and no other sentence is the answer
             unknown = got  # "... bằng nhà máy nào?": a verb used as a noun; the sentences may still answer it
+    if kind == "when":
+        happened = ask_facts.latest_event(store, q)
+        if happened:
+            h = happened[0]
+            y, m, d = h.date.split("-")
+            return Answer(q, f"ngày {int(d)}/{int(m)}/{y} ({h.date})",
+                          [Citation(h.source, h.evidence, h.doc_id, h.sentence)], kind)
     cands = _candidates(store, fq, words, q)
     handlers = {"how_many": _answer_how_many, "when": _answer_when, "where": _answer_where,
                 "who_is": _answer_who_is, "who": _answer_who, "which": _answer_which}

@@ -307,3 +307,56 @@ def line(group: list[Fact]) -> str:
     if outlets > 1:
         parts.append(f"{outlets} nguồn")
     return f"{f.content} ({', '.join(parts)})"
+
+
+LATEST = re.compile(r" (?:lan|dot) (?:gan day nhat|gan nhat|moi nhat|cuoi cung) | gan day nhat | moi nhat ")
+MEETINGS = ("meeting", "visit", "conference", "agreement")  # what "gặp", "tiếp", "làm việc" may be reported as
+PER_PARTY_EVENTS = 500  # latest events read per party: bounded however large the archive
+
+
+@dataclass(slots=True)
+class Happening:
+    """An event that answers "when, the latest time": its date and where the article says so."""
+
+    date: str
+    type: str
+    doc_id: int
+    sentence: int
+    evidence: str
+    source: str
+
+
+def latest_event(store: Store, q: str) -> list[Happening]:
+    """For "... lần gần nhất ... khi nào?": the meetings, visits and signings of all the people and
+    organizations the question names (and of a person holding the title it names), newest first; empty when
+    the question asks no "latest" or names no party."""
+    k = f" {key(q)} "
+    if not LATEST.search(k):
+        return []
+    named = [p for p in parties(store, k, q) if p.type in ("ORG", "PER")]
+    if not named:
+        return []
+    title = next((t for t in _titles() if f" {t} " in k), None)
+    ev, ep, d = S.events, S.event_participants, S.documents
+    with store.engine.connect() as conn:
+        ids: set[int] | None = None
+        for p in named:
+            mine = set(conn.execute(select(ep.c.event_id).where(ep.c.entity_id.in_(p.ids))
+                                    .order_by(ep.c.event_id.desc()).limit(PER_PARTY_EVENTS)).scalars())
+            ids = mine if ids is None else ids & mine
+        if not ids:
+            return []
+        rows = conn.execute(select(ev.c.id, ev.c.date, ev.c.type, ev.c.doc_id, ev.c.sent_idx, ev.c.evidence, d.c.source)
+                            .join(d, d.c.id == ev.c.doc_id)
+                            .where(ev.c.id.in_(sorted(ids)), ev.c.type.in_(MEETINGS), ev.c.date.is_not(None))).all()
+        out = [Happening(r.date, r.type, r.doc_id, r.sent_idx, r.evidence, r.source) for r in rows
+               if len(r.date) == 10 and (title is None or _title_in(conn, title, r.id, r.doc_id))]
+    return sorted(out, key=lambda h: h.date, reverse=True)
+
+
+def _title_in(conn: Connection, title: str, event_id: int, doc_id: int) -> bool:
+    """One of the event's people holds the title in that article ("Thủ tướng", not "Phó Thủ tướng")."""
+    ep, rl = S.event_participants, S.roles
+    people = select(ep.c.entity_id).where(ep.c.event_id == event_id)
+    return any(_titled(title, t) for (t,) in conn.execute(
+        select(rl.c.title).where(rl.c.doc_id == doc_id, rl.c.person_entity_id.in_(people))))

@@ -209,15 +209,17 @@ def timeline(store: Store, entity_id: int | None = None, date_from: str | None =
     ev, ep, d = S.events, S.event_participants, S.documents
 
     def same(t) -> list:
-        """The filters, on the events table or a copy of it (topic is the article's: not repeated)."""
+        """The filters, on the events table or a copy of it (the topic is its article's)."""
         conds = [t.c.date.is_not(None), *date_range(t.c.date, date_from, date_to)]
         if entity_id is not None:
             conds.append(t.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
+        if topic:
+            like = '%"' + topic.replace("%", "").replace('"', "") + '"%'
+            art = S.documents.alias("art")  # its own copy: the outer query joins documents too
+            conds.append(select(art.c.id).where(art.c.id == t.c.doc_id, art.c.topics.like(like)).exists())
         return conds
 
     q = select(ev, d.c.source, d.c.title).join(d, d.c.id == ev.c.doc_id).where(*same(ev))
-    if topic:
-        q = q.where(d.c.topics.like('%"' + topic.replace("%", "").replace('"', "") + '"%'))
     if by_story:  # five outlets' reports of one meeting are one row
         q = q.where(stories.first_report(ev, "event", same))
     order = [ev.c.date.desc(), ev.c.id.desc()] if newest_first else [ev.c.date, ev.c.id]

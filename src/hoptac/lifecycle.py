@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import (Column, Connection, Float, ForeignKey, Index, Integer, String, Table, Text, and_, delete,
-                        or_, select, tuple_)
+                        func, or_, select, tuple_, union_all)
 
 from hoptac import lifecycle_match as M
 from hoptac.store import schema as S
@@ -24,6 +24,9 @@ GAP_DAYS = 7  # a report within a week of the pledge is the same news, not what 
 PER_LOOKUP = 400  # rows an index lookup reads at most: the cost per article stays flat as the archive grows
 LATER_DOCS = 40  # later articles a new article's pledges are matched against at most
 EARLIER_DOCS = 40  # earlier articles a new article is matched against at most
+PARTIES = 12  # people and organizations of an article looked up at most
+PER_PARTY = 40  # latest pledges read per party
+PARTY_DOCS = 200  # latest articles read per party when looking for later reports
 
 pledge_parties = Table(
     "pledge_parties", S.metadata,
@@ -85,7 +88,7 @@ overrides = Table(
 
 
 def create(conn: Connection) -> None:
-    """The lifecycle tables (migration 0006)."""
+    """The lifecycle tables (migration 0007)."""
     for t in (pledge_parties, update_sentences, doc_plans, links, overrides):
         t.create(conn, checkfirst=True)
 
@@ -366,26 +369,38 @@ def link(conn: Connection, doc_id: int) -> None:
     published = _published(conn, doc_id)
     has_cues = published is not None and conn.execute(select(update_sentences.c.sent_idx).where(
         update_sentences.c.doc_id == doc_id).limit(1)).first() is not None
-    if has_cues:  # as a later report: earlier pledges with a party it names
-        ents = sorted(set(conn.execute(select(S.doc_entities.c.entity_id).where(
-            S.doc_entities.c.doc_id == doc_id, S.doc_entities.c.entity_id.is_not(None))).scalars()))
-        pp = pledge_parties
-        earlier = conn.execute(select(pp.c.doc_id).where(pp.c.entity_id.in_(ents), pp.c.doc_id != doc_id,
-                                                         or_(pp.c.as_of.is_(None), pp.c.as_of < published))
-                               .order_by(pp.c.as_of.desc(), pp.c.doc_id.desc()).limit(PER_LOOKUP)).scalars() \
-            if ents else []
-        for a in list(dict.fromkeys(earlier))[:EARLIER_DOCS]:
+    if has_cues:  # as a later report: earlier pledges with a person or organization it names
+        de, pp = S.doc_entities, pledge_parties
+        # people and organizations first, then places, at most PARTIES of them
+        named = {(r.type == "LOC", r.entity_id) for r in conn.execute(select(de.c.entity_id, de.c.type).where(
+            de.c.doc_id == doc_id, de.c.entity_id.is_not(None), de.c.type.in_(["PER", "ORG", "LOC"])))}
+        ents = [e for _, e in sorted(named)][:PARTIES]
+        # one bounded read per party through the (entity, as_of) index: the cost stays flat as the archive grows
+        parts = [select(pp.c.doc_id, pp.c.as_of).where(pp.c.entity_id == e, pp.c.doc_id != doc_id,
+                                                       or_(pp.c.as_of.is_(None), pp.c.as_of < published))
+                 .order_by(pp.c.as_of.desc(), pp.c.doc_id.desc()).limit(PER_PARTY).subquery(f"e{k}")
+                 for k, e in enumerate(ents)]
+        hits: dict[int, list] = {}  # earlier article -> [parties shared, its date]
+        for r in (conn.execute(union_all(*[select(q.c.doc_id, q.c.as_of) for q in parts])) if parts else []):
+            h = hits.setdefault(r.doc_id, [0, r.as_of or ""])
+            h[0] += 1
+        # the articles sharing the most parties first (a country alone is shared by every pledge), then the latest
+        for a in sorted(hits, key=lambda x: (hits[x][0], hits[x][1]), reverse=True)[:EARLIER_DOCS]:
             pairs.append((a, doc_id))
-    parties = sorted(set(conn.execute(select(pledge_parties.c.entity_id).where(
-        pledge_parties.c.doc_id == doc_id)).scalars())) if rows else []
+    parties = sorted(set(conn.execute(select(pledge_parties.c.entity_id).join(
+        S.entities, S.entities.c.id == pledge_parties.c.entity_id).where(
+        pledge_parties.c.doc_id == doc_id, S.entities.c.type.in_(["PER", "ORG"]))).scalars()))[:PARTIES] if rows else []
     if parties:  # its pledges: later articles naming a party that say what became of something
         de, us = S.doc_entities, update_sentences
-        q = (select(us.c.doc_id).join(de, de.c.doc_id == us.c.doc_id)
-             .where(de.c.entity_id.in_(parties), us.c.doc_id != doc_id, us.c.as_of.is_not(None)))
+        # the latest articles of each party (the (entity, document) index), then their cue sentences by document
+        parts = [select(de.c.doc_id).where(de.c.entity_id == e, de.c.doc_id != doc_id)
+                 .order_by(de.c.doc_id.desc()).limit(PARTY_DOCS).subquery(f"p{k}") for k, e in enumerate(parties)]
+        docs = select(union_all(*[select(q.c.doc_id) for q in parts]).subquery().c.doc_id)
+        q = select(us.c.doc_id, us.c.as_of).where(us.c.doc_id.in_(docs), us.c.as_of.is_not(None))
         if as_of and len(as_of) == 10:
             q = q.where(us.c.as_of > as_of)
-        later_docs = conn.execute(q.order_by(us.c.as_of, us.c.doc_id).limit(PER_LOOKUP)).scalars()
-        for lt in list(dict.fromkeys(later_docs))[:LATER_DOCS]:
+        later_docs = sorted({(r.as_of, r.doc_id) for r in conn.execute(q)})
+        for lt in list(dict.fromkeys(d for _, d in later_docs))[:LATER_DOCS]:
             pairs.append((doc_id, lt))
     _write(conn, pairs)
     _apply_overrides(conn, doc_id)
@@ -513,6 +528,7 @@ def rebuild(store) -> int:
     for k in range(0, len(ids), 200):
         with store.engine.begin() as c:
             for doc_id in ids[k:k + 200]:
+                unlink(c, doc_id)  # an article stored again meanwhile was indexed already: never twice
                 link(c, doc_id)
     with store.engine.connect() as c:
-        return len(c.execute(select(links.c.id)).all())
+        return c.execute(select(func.count()).select_from(links)).scalar_one()

@@ -65,12 +65,12 @@ def _plan_pattern() -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{heads})\s+[\"“”'‘’]?\s*(\w+(?:\s+\w+)*)")
 
 
-PLAN_WORDS = 4  # words a plan's name has at least after its head ("Luật Công nghiệp công nghệ số")
+PLAN_WORDS = 4  # words a plan's name has at least after its head ("Luật Dữ liệu mở quốc gia")
 
 
 def plans(text: str | None) -> set[str]:
     """Names of plans, laws and programmes a sentence gives, folded, without the head word and cut at the first
-    function word ("Chiến lược phát triển công nghiệp bán dẫn Việt Nam đến năm 2030" -> "phat trien ... viet nam")."""
+    function word ("Chương trình phát triển năng lượng tái tạo miền Trung đến năm 2035" -> "phat trien ... mien trung")."""
     out = set()
     fw = function_words()
     for m in _plan_pattern().finditer(fold(text or "")):

@@ -150,7 +150,7 @@ def _latest_link(st, column):
     return (select(column).select_from(lk)
             .join(peer, and_(peer.c.kind == "statement", peer.c.fact_id == lk.c.statement_id))
             .join(mine, and_(mine.c.kind == "statement", mine.c.story_id == peer.c.story_id))
-            .where(mine.c.fact_id == st.c.id).order_by(lk.c.date.desc(), lk.c.id.desc()).limit(1)
+            .where(mine.c.fact_id == st.c.id).order_by(lk.c.date.desc().nulls_last(), lk.c.id.desc()).limit(1)
             .scalar_subquery())
 
 

@@ -63,6 +63,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     source: str | None = None
+    entity_ids: list[int] | None = None  # entities already resolved (ask's parties): no name lookup
 
 
 @dataclass(slots=True)
@@ -149,6 +150,15 @@ def count_matches(store: Store, query: str, cap: int) -> int:
         return c.execute(select(func.count()).select_from(first)).scalar_one()
 
 
+def doc_freq(store: Store, word: str, cap: int) -> int:
+    """How many sentences hold one folded word: the index's term statistics (one lookup, whatever the archive's
+    size), else the full-text index counted up to cap."""
+    idx = store.index
+    if idx is not None and re.fullmatch(r"[^\W_]+", word):
+        return idx.searcher().doc_freq("text", word.lower())
+    return count_matches(store, word, cap)
+
+
 def search(store: Store, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0,
            any_term: bool = False, highlight: bool = True) -> list[Hit]:
     """Sentences matching every word (or any word with any_term), best first; highlight=False skips the
@@ -176,7 +186,8 @@ def _highlighted(hits: list[Hit], q: Query) -> list[Hit]:
 
 def _index_search(store: Store, idx, q: Query, f: Filters, limit: int, offset: int, any_term: bool) -> list[Hit]:
     """Top hits from the search index, every filter in its query; their text and article read from the store."""
-    where = iq.Where(entity_ids=[e["id"] for e in find_entities(store, f.entity)] if f.entity else None,
+    ids = f.entity_ids or ([e["id"] for e in find_entities(store, f.entity)] if f.entity else None)
+    where = iq.Where(entity_ids=ids,
                      entity_type=f.entity_type, kind=f.kind, topic=f.topic, date_from=f.date_from,
                      date_to=f.date_to, source=f.source)
     found = iq.top(idx.searcher(), iq.build(idx.schema, q.terms, q.phrases, any_term, where), limit, offset)
@@ -199,8 +210,8 @@ def _sql_search(store: Store, q: Query, f: Filters, limit: int, offset: int, any
     stmt = (select(s.c.doc_id, d.c.source, d.c.title, d.c.published, s.c.idx, s.c.text, score)
             .select_from(src.join(d, d.c.id == s.c.doc_id)).where(match))
     conds = []
-    if f.entity:
-        ids = [e["id"] for e in find_entities(store, f.entity)]
+    if f.entity or f.entity_ids:
+        ids = f.entity_ids or [e["id"] for e in find_entities(store, f.entity)]
         conds.append(exists().where(and_(S.doc_entities.c.doc_id == s.c.doc_id,
                                          S.doc_entities.c.entity_id.in_(ids or [-1]))))
     if f.entity_type:

@@ -66,7 +66,7 @@ DAYS = 14  # statements reported more than this apart are not one story
 
 
 def create(conn: Connection) -> None:
-    """The story tables (migration 0006)."""
+    """The story tables (migration 0005)."""
     for t in (stories, story_members, story_overrides):
         t.create(conn, checkfirst=True)
 
@@ -142,7 +142,8 @@ def assign(conn: Connection, doc_id: int) -> None:
     events = conn.execute(select(ev.c.id, ev.c.type, ev.c.date, ev.c.evidence).where(ev.c.doc_id == doc_id)
                           .order_by(ev.c.id)).all()
     mine = _participants(conn, [e.id for e in events])
-    theirs_ev = _their_events(conn, cands, {e.type for e in events})
+    types = {e.type for e in events}
+    theirs_ev = _their_events(conn, cands, types | {KIN_TYPES[t] for t in types if t in KIN_TYPES})
     for n, e in enumerate(events):
         key = f"{chash[:40]}:event:{n}"
         split_ = corrected and _is_split(conn, key)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, select, union_all
+from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, select, text, union_all
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hoptac import neardup
@@ -58,6 +58,7 @@ def has_identity(source: str) -> bool:
 
 
 _UNOPENED = object()
+CROSS_ARTICLE_LOCK = 0x686F70746163  # the PostgreSQL advisory lock story assignment and lifecycle linking take
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -221,6 +222,10 @@ class Store:
                 conn.execute(S.doc_bands.insert(), [{"band": b, "hash": h, "doc_id": doc_id}
                                                     for b, h in neardup.band_hashes(sig)])
                 self._save_facts(conn, doc_id, a, chash, date_limit(published))
+                if conn.dialect.name == "postgresql":
+                    # two writers at once each see what the other committed before, never what it is writing:
+                    # the steps that look across articles take turns (SQLite writers always do)
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CROSS_ARTICLE_LOCK})
                 from hoptac import stories  # the article's events and statements join their stories, same transaction
                 stories.assign(conn, doc_id)
                 from hoptac import lifecycle  # and is linked to earlier pledges and later reports, same transaction
