@@ -12,11 +12,13 @@ article's source and sentence) and applied again whenever either article is stor
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from sqlalchemy import (Column, Connection, Float, ForeignKey, Index, Integer, String, Table, Text, and_, delete,
                         func, or_, select, tuple_, union_all)
 
 from hoptac import lifecycle_match as M
+from hoptac.lexicon import read_tsv
 from hoptac.store import schema as S
 
 PLEDGE_KINDS = ("request", "commitment", "intent", "agreement")
@@ -235,12 +237,15 @@ def _pledges(conn: Connection, rows: list, dated: dict[int, bool]) -> list[M.Ple
     return out
 
 
-_NOT_COUNTED = {"%", "năm", "tháng", "ngày", "lần", "giai đoạn", "m2", "km", "ha", "MW", "GW"}
+@lru_cache(maxsize=1)
+def _not_counted() -> frozenset[str]:
+    """Units no target counts in (lexicons/lifecycle_uncounted.tsv)."""
+    return frozenset(r["unit"] for r in read_tsv("lifecycle_uncounted.tsv"))
 
 
 def _counted(unit: str | None) -> bool:
     """A unit that counts things a target can be measured by (engineers, firms, plants), not money or time."""
-    if not unit or unit in _NOT_COUNTED or unit.split("/")[0].isupper():  # USD, VND, KRW...
+    if not unit or unit in _not_counted() or unit.split("/")[0].isupper():  # USD, VND, KRW...
         return False
     return bool(M.words(unit))
 
