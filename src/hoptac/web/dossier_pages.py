@@ -9,13 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoptac import lifecycle as lc
 from hoptac.dossier import dossier_html, dossier_md, dossier_pdf, parse_place
-from hoptac.kb import NotFound, profile
-from hoptac.report import briefing_filename
+from hoptac.kb import NotFound
 from hoptac.web import lang_of, safe_next
 
 
 def add_dossier_routes(app: FastAPI, store, error: Callable, refused: Callable,
-                       needs_token: Callable[[], bool]) -> None:
+                       needs_token: Callable[[], bool], entity_file: Callable) -> None:
     """`/entity/<id>/dossier` (.md, .pdf) and the confirm, reject and add forms; `refused(request, token)` guards
     writes."""
 
@@ -28,13 +27,7 @@ def add_dossier_routes(app: FastAPI, store, error: Callable, refused: Callable,
 
     def dossier_file(request: Request, entity_id: int, ext: str, media_type: str, make) -> Response:
         """The dossier as the file `hoptac dossier --format pdf|md` writes, as a download."""
-        try:
-            p = profile(store, entity_id, limit=1)
-            body = make(store, entity_id, lang_of(request))
-        except NotFound as e:
-            return error(request, 404, str(e))
-        return Response(body, media_type=media_type, headers={
-            "Content-Disposition": f'attachment; filename="{briefing_filename(p, entity_id, ext, "dossier")}"'})
+        return entity_file(request, entity_id, ext, media_type, make, "dossier")
 
     @app.get("/entity/{entity_id}/dossier.pdf")
     async def dossier_pdf_file(request: Request, entity_id: int) -> Response:

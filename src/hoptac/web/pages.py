@@ -157,23 +157,24 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         except NotFound as e:
             return error(request, 404, str(e))
 
-    def briefing_file(request: Request, entity_id: int, ext: str, media_type: str, make) -> Response:
-        """The briefing as the file `hoptac report --format pdf|md` writes, as a download."""
+    def entity_file(request: Request, entity_id: int, ext: str, media_type: str, make, prefix: str = "briefing"
+                    ) -> Response:
+        """A briefing or dossier as the file the CLI writes (`--format pdf|md`), as a download."""
         try:
             p = profile(store, entity_id, limit=1)
             body = make(store, entity_id, lang_of(request))
         except NotFound as e:
             return error(request, 404, str(e))
         return Response(body, media_type=media_type, headers={
-            "Content-Disposition": f'attachment; filename="{briefing_filename(p, entity_id, ext)}"'})
+            "Content-Disposition": f'attachment; filename="{briefing_filename(p, entity_id, ext, prefix)}"'})
 
     @app.get("/entity/{entity_id}/briefing.pdf")
     async def briefing_pdf_file(request: Request, entity_id: int) -> Response:
-        return await run_in_threadpool(briefing_file, request, entity_id, "pdf", "application/pdf", briefing_pdf)
+        return await run_in_threadpool(entity_file, request, entity_id, "pdf", "application/pdf", briefing_pdf)
 
     @app.get("/entity/{entity_id}/briefing.md")
     def briefing_md_file(request: Request, entity_id: int) -> Response:
-        return briefing_file(request, entity_id, "md", "text/markdown; charset=utf-8", briefing_md)
+        return entity_file(request, entity_id, "md", "text/markdown; charset=utf-8", briefing_md)
 
     def tracker_filters(params: dict) -> TrackerFilters:
         """The table's filters; a date that is no date raises DateFilterError rather than being dropped."""
@@ -296,7 +297,7 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
         return None
 
     add_story_routes(app, store, page, error, refused, needs_token)
-    add_dossier_routes(app, store, error, refused, needs_token)
+    add_dossier_routes(app, store, error, refused, needs_token, entity_file)
 
     @app.get("/strings.json", include_in_schema=False)
     def strings_json(request: Request) -> dict[str, str]:
