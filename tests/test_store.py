@@ -87,10 +87,11 @@ def test_schema_is_migrated_once(db_url):
         names = [r[0] for r in c.execute(text("SELECT name FROM schema_migrations"))]
         tables = set(inspect(c).get_table_names())
     s2.close()
-    assert names[:6] == ["0001_initial", "0002_search", "0003_entity_overrides", "0004_fact_indexes",
-                         "0005_stories", "0006_index_changes"]
+    assert names == ["0001_initial", "0002_search", "0003_entity_overrides", "0004_fact_indexes",
+                     "0005_stories", "0006_index_changes", "0007_lifecycle"]
     assert names == [n for n, _ in MIGRATIONS]  # each once, in order
-    assert {"documents", "sentences", "entities", "roles", "events", "statements", "figures", "dates"} <= tables
+    assert {"documents", "sentences", "entities", "roles", "events", "statements", "figures", "dates", "stories",
+            "story_members", "index_changes", "lifecycle_links", "pledge_parties", "update_sentences"} <= tables
     with s2.engine.connect() as c:
         indexes = {i["name"] for i in inspect(c).get_indexes("statements")}
     assert {"ix_statements_speaker", "ix_statements_addressee"} <= indexes
