@@ -79,11 +79,12 @@ def test_every_fact_is_in_exactly_one_story(db_url, reports, pipeline):
     store.close()
 
 
-def test_the_same_reports_in_any_order_give_the_same_stories(tmp_path, reports, pipeline):
+def test_the_same_reports_in_any_order_give_the_same_stories(db_url, tmp_path, reports, pipeline):
     names = sorted(reports)
     seen = []
     for k, order in enumerate([names, names[::-1], [names[2], names[0], names[4], names[1], names[3]]]):
-        store = Store(f"sqlite:///{tmp_path / f'order{k}.db'}")
+        url = f"sqlite:///{tmp_path / f'order{k}.db'}" if db_url.startswith("sqlite") else _fresh_pg()
+        store = Store(url)
         ingest([reports[n] for n in order], store, pipeline)
         seen.append(partition(store))
         store.close()
