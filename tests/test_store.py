@@ -88,7 +88,7 @@ def test_schema_is_migrated_once(db_url):
         tables = set(inspect(c).get_table_names())
     s2.close()
     assert names == ["0001_initial", "0002_search", "0003_entity_overrides", "0004_fact_indexes",
-                     "0005_stories", "0006_index_changes", "0007_lifecycle"]
+                     "0005_stories", "0006_index_changes", "0007_lifecycle", "0008_story_lookup"]
     assert names == [n for n, _ in MIGRATIONS]  # each once, in order
     assert {"documents", "sentences", "entities", "roles", "events", "statements", "figures", "dates", "stories",
             "story_members", "index_changes", "lifecycle_links", "pledge_parties", "update_sentences"} <= tables

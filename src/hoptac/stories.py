@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, UniqueConstraint, and_,
                         delete, func, select, union_all, update)
@@ -45,6 +46,8 @@ story_members = Table(
     Column("member_key", String(80), nullable=False),  # source hash : kind : ordinal, stable across re-ingest
     UniqueConstraint("kind", "fact_id"),
     Index("ix_story_members_story", "story_id"),
+    # "an earlier report of the same story": equality on story and kind, a range on the fact (migration 0008)
+    Index("ix_story_members_story_kind_fact", "story_id", "kind", "fact_id"),
     Index("ix_story_members_doc", "doc_id"),
     Index("ix_story_members_key", "member_key"),
 )
@@ -202,23 +205,32 @@ def _their_events(conn: Connection, docs: dict[int, str | None], types: set[str]
     ev = S.events
     if not docs or types == set():
         return []
-    return conn.execute(select(story_members.c.story_id, ev.c.id, ev.c.doc_id, ev.c.type, ev.c.date, ev.c.evidence)
-                        .join(story_members, and_(story_members.c.kind == "event",
-                                                  story_members.c.fact_id == ev.c.id))
+    rows = conn.execute(select(ev.c.id, ev.c.doc_id, ev.c.type, ev.c.date, ev.c.evidence)
                         .where(ev.c.doc_id.in_(list(docs)), *([ev.c.type.in_(sorted(types))] if types else []))
                         .order_by(ev.c.id)).all()
+    return _with_story(conn, "event", rows)
 
 
 def _their_statements(conn: Connection, docs: dict[int, str | None], kinds: set[str] | None = None) -> list:
     st = S.statements
     if not docs or kinds == set():
         return []
-    return conn.execute(select(story_members.c.story_id, st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id,
-                               st.c.addressee, st.c.addressee_entity_id, st.c.content, st.c.date)
-                        .join(story_members, and_(story_members.c.kind == "statement",
-                                                  story_members.c.fact_id == st.c.id))
+    rows = conn.execute(select(st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
+                               st.c.addressee_entity_id, st.c.content, st.c.date)
                         .where(st.c.doc_id.in_(list(docs)), *([st.c.kind.in_(sorted(kinds))] if kinds else []))
                         .order_by(st.c.id)).all()
+    return _with_story(conn, "statement", rows)
+
+
+def _with_story(conn: Connection, kind: str, rows: list) -> list:
+    """The facts (read by document) with their story, looked up by (kind, fact id): two index reads, where one
+    join would let SQLite's planner walk every member of the kind."""
+    if not rows:
+        return []
+    sm = story_members
+    sid = dict(conn.execute(select(sm.c.fact_id, sm.c.story_id).where(
+        sm.c.kind == kind, sm.c.fact_id.in_([r.id for r in rows]))).all())
+    return [SimpleNamespace(story_id=sid[r.id], **r._mapping) for r in rows if r.id in sid]
 
 
 _ABBREV = {"ubnd": "uy ban nhan dan", "tp": "thanh pho", "hdnd": "hoi dong nhan dan", "tphcm": "thanh pho ho chi minh"}

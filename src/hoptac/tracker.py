@@ -21,6 +21,7 @@ from hoptac.search import matching_sentences
 from hoptac.stories import outlet, story_members
 
 KINDS = ("request", "commitment", "intent", "agreement")
+COUNT_CAP = 10_000  # matches counted at most; more is shown as "more than 10,000"
 SORTS = ("published", "date", "kind", "speaker", "addressee", "topic", "source", "updated")
 COLUMNS = ["id", "story", "date", "published", "kind", "speaker", "addressee", "content", "topics", "evidence", "source", "title",
            "doc_id", "sentence", "status", "updated"]
@@ -154,8 +155,8 @@ def _first_of_story(store: Store, f: TrackerFilters):
 
 def rows(store: Store, f: TrackerFilters, sort: str = "published", desc: bool = True, limit: int = 100,
          offset: int = 0, by_story: bool = True) -> tuple[int, list[dict[str, Any]]]:
-    """Total matches and one page of statements, with their article's source and title. By story (the
-    default), one row per distinct request or commitment however many outlets reported it: its first
+    """Total matches (at most COUNT_CAP + 1) and one page of statements, with their article's source and title.
+    By story (the default), one row per distinct request or commitment however many outlets reported it: its first
     matching report, with every report as `citations` and the number of outlets as `outlets`."""
     st, d, m = S.statements, S.documents, story_members
     conds = _conditions(store, f)
@@ -163,14 +164,15 @@ def rows(store: Store, f: TrackerFilters, sort: str = "published", desc: bool = 
     q = (select(st, m.c.story_id.label("story"), d.c.source, d.c.title, d.c.url, d.c.published, d.c.ingested_at,
                 lifecycle_view.latest_status(st).label("lifecycle"), lifecycle_view.last_update(st).label("updated"))
          .join(d, d.c.id == st.c.doc_id).outerjoin(m, on_story))
-    counted = select(func.count()).select_from(st)  # statements alone: every filter is on their columns
+    counted = select(st.c.id)  # statements alone: every filter is on their columns
     if by_story:
         counted = counted.outerjoin(m, on_story)
         conds = conds + [or_(m.c.story_id.is_(None), _first_of_story(store, f))]
     if conds:
         q, counted = q.where(and_(*conds)), counted.where(and_(*conds))
     with store.engine.connect() as c:
-        total = c.execute(counted).scalar_one()
+        # counted up to COUNT_CAP + 1 (the page then says "more than"): a count never reads the whole archive
+        total = c.execute(select(func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery())).scalar_one()
         page = [_item(r) for r in c.execute(q.order_by(*_order(sort, desc, store.engine.dialect.name))
                                             .limit(limit).offset(offset)).all()]
         if by_story:

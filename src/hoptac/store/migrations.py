@@ -85,6 +85,13 @@ def m0007_lifecycle(conn: Connection) -> None:
     lifecycle.create(conn)
 
 
+def m0008_story_lookup(conn: Connection) -> None:
+    """An index for "an earlier report of the same story" (the views listing a story once): without it SQLite
+    walks every earlier member of the kind for each row."""
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_story_members_story_kind_fact "
+                      "ON story_members (story_id, kind, fact_id)"))
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_search", m0002_search),
@@ -93,6 +100,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0005_stories", m0005_stories),
     ("0006_index_changes", m0006_index_changes),
     ("0007_lifecycle", m0007_lifecycle),
+    ("0008_story_lookup", m0008_story_lookup),
 ]
 
 

@@ -20,7 +20,7 @@ from hoptac.lifecycle_view import FILTERS as STATUS_FILTERS
 from hoptac.report import briefing_filename, briefing_html, briefing_md, briefing_pdf, related_graph
 from hoptac.search import Filters, QueryError, parse_query, search
 from hoptac.textnorm import fold
-from hoptac.tracker import KINDS, SORTS, DateFilterError, TrackerFilters, date_filters, iter_rows, rows, to_csv
+from hoptac.tracker import COUNT_CAP, KINDS, SORTS, DateFilterError, TrackerFilters, date_filters, iter_rows, rows, to_csv
 from hoptac.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, Pasted, UploadRejected, check_count, ingest_uploads
 from hoptac.web import lang_of, qs, safe_next, safe_url
 from hoptac.web.charts import EVENT_TYPES, plausible, timeline_svg
@@ -202,9 +202,11 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
                                 (n - 1) * PAGE)
         except (QueryError, DateFilterError) as e:
             message = date_message(e, translator(lang_of(request))) if isinstance(e, DateFilterError) else str(e)
-            return page(request, "tracker.html", 400, params=params, items=[], total=0, page_no=1, size=PAGE,
+            return page(request, "tracker.html", 400, params=params, items=[], total=0, count_cap=COUNT_CAP,
+                        page_no=1, size=PAGE,
                         message=message, nav="tracker")
-        return page(request, "tracker.html", params=params, items=items, total=total, page_no=n, size=PAGE,
+        return page(request, "tracker.html", params=params, items=items, total=total, count_cap=COUNT_CAP,
+                    page_no=n, size=PAGE,
                     message=None, docs=doc_sources(store, [c["doc_id"] for s in items for c in s["citations"]]),
                     nav="tracker")
 
