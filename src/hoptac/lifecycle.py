@@ -19,6 +19,7 @@ from sqlalchemy import (Column, Connection, Float, ForeignKey, Index, Integer, S
 
 from hoptac import lifecycle_match as M
 from hoptac.lexicon import read_tsv
+from hoptac.stories import member_keys
 from hoptac.store import schema as S
 
 PLEDGE_KINDS = ("request", "commitment", "intent", "agreement")
@@ -296,16 +297,6 @@ def _article_dates(conn: Connection, doc_ids: list[int]) -> dict[int, set[str]]:
     return out
 
 
-def _keys(conn: Connection, statement_ids: list[int]) -> dict[int, str]:
-    """The pledges' story member keys (stable across re-ingest)."""
-    from hoptac.stories import story_members
-    sm = story_members
-    if not statement_ids:
-        return {}
-    return dict(conn.execute(select(sm.c.fact_id, sm.c.member_key).where(
-        sm.c.kind == "statement", sm.c.fact_id.in_(statement_ids))).all())
-
-
 def _write(conn: Connection, pairs: list[tuple[int, int]]) -> None:
     """Match each (earlier article, later article) pair and store the links a user has not rejected."""
     if not pairs:
@@ -344,7 +335,7 @@ def _write(conn: Connection, pairs: list[tuple[int, int]]) -> None:
             found.append(m)
     if not found:
         return
-    keys = _keys(conn, sorted({m.pledge.id for m in found}))
+    keys = member_keys(conn, "statement", sorted({m.pledge.id for m in found}))
     sources = dict(conn.execute(select(S.documents.c.id, S.documents.c.source).where(
         S.documents.c.id.in_(sorted({m.sentence.doc_id for m in found} | {m.pledge.doc_id for m in found}))))
         .all())

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, select
 
 from hoptac import lifecycle as L
 from hoptac.store import schema as S
-from hoptac.stories import outlet, story_members
+from hoptac.stories import outlet, story_members, story_of
 
 OPEN = "open"  # a pledge no later article reports on yet
 FILTERS = ("open", "in_progress", "implemented", "dropped")  # the tracker's status filter
@@ -22,11 +22,7 @@ def tracker_status(status: str | None) -> str:
 
 
 def _story_of(conn: Connection, statement_ids: list[int]) -> dict[int, int]:
-    sm = story_members
-    if not statement_ids:
-        return {}
-    return dict(conn.execute(select(sm.c.fact_id, sm.c.story_id).where(
-        sm.c.kind == "statement", sm.c.fact_id.in_(statement_ids))).all())
+    return {k: sid for k, (sid, _) in story_of(conn, "statement", statement_ids).items()}
 
 
 def _same_happening(conn: Connection, doc_ids: list[int]) -> dict[int, set[int]]:

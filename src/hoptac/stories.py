@@ -577,6 +577,14 @@ def story_of(conn: Connection, kind: str, fact_ids: list[int]) -> dict[int, tupl
         .where(story_members.c.kind == kind, story_members.c.fact_id.in_(sorted(set(fact_ids)))))}
 
 
+def member_keys(conn: Connection, kind: str, fact_ids: list[int]) -> dict[int, str]:
+    """{fact id: member key}: how corrections name a fact, stable when its article is stored again."""
+    if not fact_ids:
+        return {}
+    return dict(conn.execute(select(story_members.c.fact_id, story_members.c.member_key).where(
+        story_members.c.kind == kind, story_members.c.fact_id.in_(sorted(set(fact_ids))))).all())
+
+
 def with_stories(conn: Connection, kind: str, items: list[dict]) -> list[dict]:
     """Each item (an event or statement dict with "id") gains its "story" and the story's "outlets"."""
     known = story_of(conn, kind, [i["id"] for i in items])
