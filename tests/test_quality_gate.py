@@ -42,18 +42,18 @@ def test_seed_extraction_meets_floors(tmp_path):
 
 
 # The shared dev set: 40 in-domain excerpts no rule was written for (validation only; never trained on).
-# Measured 2026-11-30 (overall 0.900): floors a little under; raise them, never lower.
+# Measured 2026-11-30 (overall 0.913): floors a little under; raise them, never lower.
 DEV_FLOORS = {
     "published": 1.0,
     "body": 0.96,
     "entities": 0.89,
     "roles": 0.90,
-    "events": 0.74,
-    "statements": 0.71,
+    "events": 0.77,
+    "statements": 0.77,
     "figures": 0.94,
     "dates": 0.96,
 }
-DEV_OVERALL_FLOOR = 0.89
+DEV_OVERALL_FLOOR = 0.90
 
 
 def test_dev_extraction_meets_floors(tmp_path):
@@ -86,3 +86,34 @@ def test_dev_questions_meet_their_floor(tmp_path, pipeline):
     store.close()
     assert len(questions) == 141
     assert ok / len(questions) >= 0.84, f"{ok}/{len(questions)}"
+
+
+# Measured 2026-11-30 on the 40 dev articles in one store: stories events F1 0.629 (P 1.0), statements 0.500
+# (P 1.0); lifecycle links F1 0.533 (P 1.0). Floors a little under; raise them, never lower.
+STORY_FLOORS = {"event": 0.60, "statement": 0.48}
+STORY_PRECISION = 0.90
+LIFECYCLE_FLOOR, LIFECYCLE_PRECISION = 0.50, 0.80
+
+
+def test_dev_stories_and_lifecycle_meet_floors(tmp_path):
+    """The same events and statements of several outlets merge, precisely; later reports link to pledges."""
+    db = f"sqlite:///{tmp_path / 'dev.db'}"
+    runner = CliRunner()
+    res = runner.invoke(app, ["--db", db, "ingest", str(SHARED / "corpus" / "dev" / "raw")], catch_exceptions=False)
+    assert res.exit_code == 0
+    stories, links = tmp_path / "s.jsonl", tmp_path / "l.jsonl"
+    stories.write_text(runner.invoke(app, ["--db", db, "stories", "--json"], catch_exceptions=False).stdout,
+                       encoding="utf-8")
+    links.write_text(runner.invoke(app, ["--db", db, "lifecycle", "--json"], catch_exceptions=False).stdout,
+                     encoding="utf-8")
+    out = subprocess.run([sys.executable, str(EVAL / "score_stories.py"), "--gold", str(EVAL / "gold" / "dev"),
+                          "--pred", str(stories), "--json"], capture_output=True, text=True, check=True)
+    kinds = json.loads(out.stdout)["kinds"]
+    for kind, floor in STORY_FLOORS.items():
+        assert kinds[kind]["f1"] + EPS >= floor, (kind, kinds[kind])
+        assert kinds[kind]["precision"] + EPS >= STORY_PRECISION, (kind, kinds[kind])
+    out = subprocess.run([sys.executable, str(EVAL / "score_lifecycle.py"), "--chains", str(EVAL / "links" / "dev"),
+                          "--gold", str(EVAL / "gold" / "dev"), "--clusters", str(EVAL / "links" / "dev-clusters.json"),
+                          "--pred", str(links), "--json"], capture_output=True, text=True, check=True)
+    life = json.loads(out.stdout)
+    assert life["f1"] + EPS >= LIFECYCLE_FLOOR and life["precision"] + EPS >= LIFECYCLE_PRECISION, life

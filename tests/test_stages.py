@@ -267,3 +267,32 @@ def test_a_country_inside_a_place_name_is_not_the_country(pipeline):
     assert "Phú Mỹ" in names and "Mỹ Đình" in names
     assert "FDA" in names["Cục Quản lý Thực phẩm và Dược phẩm Mỹ"].aliases
     assert "FDA" not in names.get("Hoa Kỳ", names["Phú Mỹ"]).aliases
+
+
+def test_a_month_only_header_dates_days_without_a_year(pipeline):
+    a = pipeline(RawDoc("t.txt", "date 2023-06 Sáng 26/6, tỉnh Bắc Hà trao giấy phép cho dự án.\n", "text"))
+    assert a.published is None
+    assert [d.value for d in a.dates] == ["2023-06-26"]
+    r = Resolver(None, "", month="2023-06")
+    assert r.relative("hôm qua") is None and r.relative("năm ngoái") == "2022"  # no day is known
+
+
+def test_a_plan_period_is_not_when_something_happened(pipeline):
+    a = extract(pipeline, "Ngày 12.3, tỉnh Bắc Hà trao giấy chứng nhận đầu tư cho dự án (giai đoạn 2025 – 2027) "
+                          "của Tập đoàn Orion.")
+    assert [e.date for e in a.events] == ["2025-03-12"]
+
+
+def test_the_terms_of_a_signed_memorandum_are_an_agreement(pipeline):
+    text = ("Công ty Sao Mai và Tập đoàn Orion đã ký kết biên bản ghi nhớ về trung tâm dữ liệu.\n\n"
+            "Theo đó, Tập đoàn Orion sẽ đầu tư hạ tầng làm mát; đào tạo kỹ sư vận hành cho Sao Mai.\n\n"
+            "Theo đó, anh sẽ nhận hoa hồng khi đăng ký tài khoản mới.")
+    a = extract(pipeline, text)
+    kinds = [(s.kind, s.content.split()[0]) for s in a.statements]
+    assert ("agreement", "đầu") in kinds and ("agreement", "đào") in kinds
+    assert not any(s.kind == "agreement" and "hoa hồng" in s.content for s in a.statements)
+
+
+def test_a_source_credit_after_a_dash_is_not_part_of_a_name(pipeline):
+    a = extract(pipeline, "Tỉnh trao giấy phép cho Công ty TNHH Orion Việt Nam - Theo báo Đầu tư, dự án rộng 20 ha.")
+    assert not any(e.name.endswith("Theo") for e in a.entities)

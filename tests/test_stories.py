@@ -309,3 +309,24 @@ def test_two_ingests_at_once_give_one_story_per_event(db_url, reports):
     meetings = [s for s in st.all_stories(store, "event") if s["date"] == "2025-03-19" and s["outlets"] >= 3]
     assert len(meetings) == 1 and meetings[0]["outlets"] == 4
     store.close()
+
+
+def test_a_licence_ceremony_is_one_story_whether_called_conference_or_investment(db_url, pipeline, tmp_path):
+    """One outlet names the subsidiary in full, the other the parent; one calls it a conference, the other an
+    investment: the same day and the same two parties make one happening."""
+    texts = {"l1.txt": "Sáng 4/7/2025, UBND tỉnh Bắc Hà tổ chức hội nghị trao Giấy chứng nhận đăng ký đầu tư cho Công ty "
+                       "TNHH Orion Optics Việt Nam Bắc Hà.",
+             "l2.txt": "Ngày 4/7/2025, Uỷ ban nhân dân tỉnh Bắc Hà trao Giấy chứng nhận đăng ký đầu tư điều chỉnh, "
+                       "theo đó Orion Optics đầu tư thêm 500 triệu USD."}
+    for k, (name, body) in enumerate(texts.items()):
+        (tmp_path / name).write_text(f"date: 2025-07-04\nurl: https://tin{k}.example/{name}\n\n{body}\n", encoding="utf-8")
+    store = Store(db_url)
+    ingest([str(tmp_path / n) for n in texts], store, pipeline)
+    together = [s for s in st.all_stories(store, "event") if s["outlets"] == 2]
+    assert len(together) == 1, [(s["label"], [m["source"] for m in s["members"]]) for s in st.all_stories(store, "event")]
+    store.close()
+
+
+def test_shared_parties_count_longer_and_shorter_forms():
+    assert st._shared({"orion optics"}, {"cong ty tnhh orion optics viet nam"}) == 1
+    assert st._shared({"orion"}, {"orionx"}) == 0  # a whole word, not a prefix

@@ -146,7 +146,7 @@ def assign(conn: Connection, doc_id: int) -> None:
                           .order_by(ev.c.id)).all()
     mine = _participants(conn, [e.id for e in events])
     types = {e.type for e in events}
-    theirs_ev = _their_events(conn, cands, types | {KIN_TYPES[t] for t in types if t in KIN_TYPES})
+    theirs_ev = _their_events(conn, cands, types.union(*(KIN_TYPES.get(t, set()) for t in types)))
     for n, e in enumerate(events):
         key = f"{chash[:40]}:event:{n}"
         split_ = corrected and _is_split(conn, key)
@@ -255,14 +255,17 @@ def _participants(conn: Connection, event_ids: list[int]) -> dict[int, dict[str,
     return out
 
 
-KIN_TYPES = {"meeting": "visit", "visit": "meeting"}  # one outlet's "visit" is another's "meeting" on that day
+# one outlet's "visit" is another's "meeting" on that day; a licence ceremony is a "conference" to one outlet and an
+# "investment" to another, an opening ceremony a "conference" or a "launch"
+KIN_TYPES = {"meeting": {"visit"}, "visit": {"meeting"}, "conference": {"investment", "launch"},
+             "investment": {"conference"}, "launch": {"conference"}}
 
 
 def _event_story(conn: Connection, e, published: str | None, parts: dict[str, str], theirs: list,
                  docs: dict[int, str | None]) -> int | None:
     """The story of another article's event of the same type on an agreeing date that shares a named party, or
     whose sentence says much the same."""
-    rows = [r for r in theirs if r.type == e.type or KIN_TYPES.get(e.type) == r.type]
+    rows = [r for r in theirs if r.type == e.type or r.type in KIN_TYPES.get(e.type, ())]
     if not rows:
         return None
     others = _participants(conn, [r.id for r in rows])
@@ -270,7 +273,7 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
     best = None
     for r in rows:
         their_named = {k for k, t in others.get(r.id, {}).items() if t in ("PER", "ORG")}
-        shared = len(named & their_named)
+        shared = _shared(named, their_named)
         if named and their_named and not shared:
             continue  # each names its parties, and none is the same: two happenings
         if _own_orgs(named, parts, their_named, others.get(r.id, {})):
@@ -291,6 +294,12 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
         if best is None or score > best[0]:
             best = (score, r.story_id)
     return _open(conn, best[1]) if best else None
+
+
+def _shared(mine: set[str], theirs: set[str]) -> int:
+    """How many of my named parties the other report names too, in the same or a longer or shorter form
+    ("LG Innotek", "Công ty TNHH LG Innotek Việt Nam Hải Phòng")."""
+    return sum(1 for x in mine if x in theirs or any(f" {x} " in f" {y} " or f" {y} " in f" {x} " for y in theirs))
 
 
 def _own_orgs(mine: set[str], my_types: dict[str, str], theirs: set[str], their_types: dict[str, str]) -> bool:

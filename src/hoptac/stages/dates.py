@@ -46,6 +46,7 @@ _PATTERN = re.compile(
 _FULL_DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*((?:19|20)\d{2})(?!\d)|tháng\s+\d{1,2}\s*[/.-]\s*((?:19|20)\d{2})")
 _TARGET_BEFORE = re.compile(r"(?:đến|tới|tầm nhìn|định hướng|mục tiêu|trước|sau|giai đoạn|[-–])\s*(?:cuối\s+|hết\s+)?(?:năm\s+)?$",
                             re.I)
+_PUB_MONTH = re.compile(r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])")
 _YEAR = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20\d{2})(?![\d.,]\d)")
 
 
@@ -64,8 +65,13 @@ def _iso(y: int | None, m: int, d: int | None = None) -> str | None:
 class Resolver:
     """Fills in the year a day or month leaves out."""
 
-    def __init__(self, published: str | None, text: str, today: date | None = None):
+    def __init__(self, published: str | None, text: str, today: date | None = None, month: str | None = None):
         self.pub = date.fromisoformat(published) if published else None
+        self.exact = self.pub is not None
+        if self.pub is None and month and _PUB_MONTH.fullmatch(month):
+            # a header that gives only the month of publication ("date 2023-06"): its last day is the reference
+            y, mo = int(month[:4]), int(month[5:7])
+            self.pub = date(y + mo // 12, mo % 12 + 1, 1) - timedelta(days=1)
         today = today or date.today()
         # the latest year the text states in a full date or outside a target ("đến năm 2030" is no context)
         full = [y for m in _FULL_DATE.finditer(text) if (y := int(m.group(1) or m.group(2))) <= today.year]
@@ -87,6 +93,8 @@ class Resolver:
         if self.pub is None:
             return None
         p = " ".join(phrase.lower().split())
+        if not self.exact and not p.startswith("năm"):
+            return None  # only the month of publication is known: "hôm qua" has no day
         if p == "hôm qua":
             return (self.pub - timedelta(days=1)).isoformat()
         if p in ("hôm nay", "sáng nay", "chiều nay", "tối nay"):
@@ -155,6 +163,8 @@ def find_dates(text: str, resolver: Resolver, base: int = 0) -> list[tuple[int, 
             kind = "deadline" if ("đến" in prefix or "tới" in prefix or "trước" in prefix) else "point"
             if g["y6"]:
                 out.append((base + mt.start("y6"), base + mt.end("y6"), g["y6"], g["y6"], "deadline"))
+                if kind == "point":
+                    kind = "period"  # "giai đoạn 2023 – 2025": when a plan runs, not when something happened
         elif g["to"]:
             value, kind = g["y7"], "deadline"
         elif g["rel"]:
@@ -182,7 +192,7 @@ def plausible(value: str | None, published: str | None) -> bool:
 
 def run(a: Article, res) -> None:
     """Every temporal expression of the body, sentence by sentence; implausible values stay unknown."""
-    resolver = Resolver(a.published, a.text)
+    resolver = Resolver(a.published, a.text, month=(a.meta or {}).get("date"))
     found = []
     for si, s in enumerate(a.sentences):
         for st, en, txt, val, kind in find_dates(s.text, resolver, s.start):

@@ -140,6 +140,7 @@ class Scanner:
                 k += 1  # "UBND TP. Hà Nội", "Công an Q. 1": an abbreviated place word ends with a dot
                 continue
             if tok.low in ("và", "&", "-") and caps and k + 1 < n and t[k + 1].cap and typ != "LOC" \
+                    and t[k + 1].low not in self.lex.stop_caps \
                     and not self.title_at(k + 1) and not self._surname_ahead(k + 1) and not self._starts_org(k + 1):
                 k += 1
                 continue

@@ -339,6 +339,11 @@ ROADMAP = re.compile(r"^\s*Giai đoạn\b[^:;.]{0,40}:\s*", re.I)
 _PROMISE_BEFORE = re.compile(r"(?:khẳng định|cam kết|hứa|tuyên bố|đảm bảo|bảo đảm)\s*(?:rằng)?\s*[,:]?[^,.;]{0,40}$", re.I)
 _DEAL_BEFORE = re.compile(r"\b(?:Theo|Trong)\s+(?:biên bản ghi nhớ|bản ghi nhớ|thỏa thuận|thoả thuận|MOU|MoU|hợp đồng|"
                           r"văn bản (?:này|đó|vừa ký))\b")
+# "Theo đó, X sẽ ..." right after a sentence that reports an agreement signed: the terms, not X's own plan
+_THEREBY = re.compile(r"^\s*Theo đó\s*,", re.I)
+_DEAL = r"(?:biên bản ghi nhớ|bản ghi nhớ|thỏa thuận|thoả thuận|MOU|MoU|hợp đồng|hiệp định|văn kiện)"
+_SIGNED = re.compile(r"(?:(?<!đăng )\bký(?:\s+kết)?|\btrao)\b[^.;]{0,80}?\b" + _DEAL + r"|\b" + _DEAL
+                     + r"\b[^.;]{0,60}?\b(?:vừa|đã|được)\s+(?:ký|trao)", re.I)
 _WISH = {"mong muốn", "muốn", "mong", "hy vọng", "hi vọng", "kỳ vọng", "mong rằng"}
 _CLAUSE_TAIL = re.compile(r",\s*(?:khi đó|trong khi|nhưng|tuy nhiên|song|dù vậy)\b", re.I)
 _CLAUSE_START = re.compile(r"[,;:]\s*|^\s*", re.I)
@@ -364,7 +369,8 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
                 addressee, cstart = None, ce
     if key == "sẽ" and _PROMISE_BEFORE.search(before):
         kind = "commitment"  # "khẳng định, sẽ tài trợ ...": a promise
-    if key == "sẽ" and kind in ("intent", "commitment") and (_DEAL_BEFORE.search(before) or _two_parties(a, si, cs, refs)):
+    if key == "sẽ" and kind in ("intent", "commitment") and (_DEAL_BEFORE.search(before) or _two_parties(a, si, cs, refs)
+                                                               or _terms_of_deal(a, si, before)):
         kind, speaker = "agreement", None  # what a memorandum says the parties will do
     if not before.strip(" ,") or re.fullmatch(r"\s*(?:Với|Để|Nhằm|Hướng tới)\s*", before):
         # "Với mục tiêu X, tỉnh đề ra ...": the target first, then its owner after the comma
@@ -404,6 +410,11 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
         st = a.text.find(item.strip(), cstart)
         res.append(Statement(kind, speaker, addressee, content, date, si, st, st + len(item.strip()), a.text[cs:ce]))
     return res
+
+
+def _terms_of_deal(a: Article, si: int, before: str) -> bool:
+    """"Theo đó, X sẽ ..." after "A và B đã ký kết biên bản ghi nhớ ...": what the signed text provides."""
+    return bool(_THEREBY.match(before)) and any(_SIGNED.search(a.sentences[j].text) for j in range(max(0, si - 2), si))
 
 
 def _subject_follows(a: Article, si: int, pos: int, addressee: int | None) -> bool:
