@@ -296,3 +296,9 @@ def test_the_terms_of_a_signed_memorandum_are_an_agreement(pipeline):
 def test_a_source_credit_after_a_dash_is_not_part_of_a_name(pipeline):
     a = extract(pipeline, "Tỉnh trao giấy phép cho Công ty TNHH Orion Việt Nam - Theo báo Đầu tư, dự án rộng 20 ha.")
     assert not any(e.name.endswith("Theo") for e in a.entities)
+
+
+def test_an_undated_signing_inside_a_forum_is_an_event(pipeline):
+    a = extract(pipeline, "Trong khuôn khổ Diễn đàn Doanh nghiệp Á - Âu tại Paris, Công ty Sao Mai đã chính thức ký "
+                          "kết biên bản ghi nhớ với Tập đoàn Orion về trung tâm dữ liệu.")
+    assert [(e.type, e.date) for e in a.events] == [("agreement", None)]

@@ -314,9 +314,9 @@ def test_two_ingests_at_once_give_one_story_per_event(db_url, reports):
 def test_a_licence_ceremony_is_one_story_whether_called_conference_or_investment(db_url, pipeline, tmp_path):
     """One outlet names the subsidiary in full, the other the parent; one calls it a conference, the other an
     investment: the same day and the same two parties make one happening."""
-    texts = {"l1.txt": "Sáng 4/7/2025, UBND tỉnh Bắc Hà tổ chức hội nghị trao Giấy chứng nhận đăng ký đầu tư cho Công ty "
-                       "TNHH Orion Optics Việt Nam Bắc Hà.",
-             "l2.txt": "Ngày 4/7/2025, Uỷ ban nhân dân tỉnh Bắc Hà trao Giấy chứng nhận đăng ký đầu tư điều chỉnh, "
+    texts = {"l1.txt": "Sáng 4/7/2025, UBND tỉnh Bắc Ninh tổ chức hội nghị trao Giấy chứng nhận đăng ký đầu tư cho Công ty "
+                       "TNHH Orion Optics Việt Nam Bắc Ninh.",
+             "l2.txt": "Ngày 4/7/2025, Uỷ ban nhân dân tỉnh Bắc Ninh trao Giấy chứng nhận đăng ký đầu tư điều chỉnh, "
                        "theo đó Orion Optics đầu tư thêm 500 triệu USD."}
     for k, (name, body) in enumerate(texts.items()):
         (tmp_path / name).write_text(f"date: 2025-07-04\nurl: https://tin{k}.example/{name}\n\n{body}\n", encoding="utf-8")
@@ -328,5 +328,24 @@ def test_a_licence_ceremony_is_one_story_whether_called_conference_or_investment
 
 
 def test_shared_parties_count_longer_and_shorter_forms():
-    assert st._shared({"orion optics"}, {"cong ty tnhh orion optics viet nam"}) == 1
+    assert st._shared({"orion optics"}, {"cong ty tnhh orion optics viet nam bac ninh"}) == 1
+    assert st._shared({"truong dai hoc binh minh"}, {"dai hoc binh minh"}) == 1
     assert st._shared({"orion"}, {"orionx"}) == 0  # a whole word, not a prefix
+    assert st._shared({"ban kiem soat"}, {"ban kiem soat cong ty"}) == 0  # generic: every company has one
+    assert st._shared({"orion"}, {"orion optics"}) == 0  # another company of the group
+
+
+def test_a_guessed_year_does_not_keep_one_visit_apart(db_url, pipeline, tmp_path):
+    """Two undated outlets: one mentions only an old agreement's year, so its "ngày 14/5" gets that year; the
+    same day and month with the same two people is the same visit, and the story keeps the likelier year."""
+    texts = {"g1.txt": "Ngày 14/5, Tổng thống Lucas Moreau và Phó Chủ tịch nước Trần Thị Hoa đã đến thăm Trường Đại "
+                       "học Bình Minh, nơi được thành lập theo hiệp định ký năm 2011.",
+             "g2.txt": "Ngày 14/5, Tổng thống Lucas Moreau cùng Phó Chủ tịch nước Trần Thị Hoa đã đến thăm và làm "
+                       "việc tại Trường Đại học Bình Minh. Năm 2023, trường đón 900 sinh viên."}
+    for k, (name, body) in enumerate(texts.items()):
+        (tmp_path / name).write_text(body + "\n", encoding="utf-8")
+    store = Store(db_url)
+    ingest([str(tmp_path / n) for n in texts], store, pipeline)
+    visits = [s for s in st.all_stories(store, "event") if s["label"] == "visit"]
+    assert len(visits) == 1 and visits[0]["outlets"] == 2 and visits[0]["date"] == "2023-05-14", visits
+    store.close()

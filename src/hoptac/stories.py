@@ -14,11 +14,13 @@ import hashlib
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, UniqueConstraint, and_,
                         delete, func, select, union_all, update)
 
+from hoptac.lexicon import read_tsv
 from hoptac.sites import host
 from hoptac.store import schema as S
 from hoptac.textnorm import fold
@@ -269,6 +271,8 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
     if not rows:
         return None
     others = _participants(conn, [r.id for r in rows])
+    story_day = dict(conn.execute(select(stories.c.id, stories.c.date)
+                                  .where(stories.c.id.in_(sorted({r.story_id for r in rows})))).all())
     named = {k for k, t in parts.items() if t in ("PER", "ORG")}
     best = None
     for r in rows:
@@ -279,14 +283,21 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
         if _own_orgs(named, parts, their_named, others.get(r.id, {})):
             continue  # the same officials with another company each: another meeting
         close = _f1(e.evidence, r.evidence)
+        # an undated article's "ngày 27/5" takes its year from the other years it mentions, a guess: the day and
+        # month must then agree, and the parties (below) decide
+        guessed = _year_guessed(e, published) or _year_guessed(r, docs.get(r.doc_id))
+        same_day = bool(e.date and r.date and len(e.date) == 10 and len(r.date) == 10 and
+                        (e.date == r.date or (guessed and e.date[5:] == r.date[5:])))
         if r.type != e.type:  # a kindred type: the same day and two of the same parties at least
-            if not (e.date and r.date and len(e.date) == 10 and e.date == r.date and shared >= 2):
+            if not (same_day and shared >= 2):
                 continue
         elif e.date and r.date:
-            if not _dates_agree(e.date, r.date):
-                continue
+            if not (_dates_agree(e.date, r.date) or (same_day and shared >= 2)):
+                continue  # across a guessed year, two of the same parties at least (a yearly forum recurs)
         elif not _undated_agrees(e, r, published, docs.get(r.doc_id), shared, close):
             continue
+        elif e.date and not _dates_agree(e.date, story_day.get(r.story_id) or e.date):
+            continue  # an undated report of a story dated another day: no bridge between two happenings
         # one shared party is enough only when the sentences say much the same (a Prime Minister meets many)
         if not (shared >= 2 or (shared == 1 and close >= 0.3) or close >= 0.5):
             continue
@@ -296,10 +307,40 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
     return _open(conn, best[1]) if best else None
 
 
+def _year_guessed(e, published: str | None) -> bool:
+    """The article gives no publication date and the event's sentence does not state the year with the day."""
+    if published or not e.date or len(e.date) != 10:
+        return False
+    y, m, d = int(e.date[:4]), int(e.date[5:7]), int(e.date[8:10])
+    stated = re.compile(rf"(?<!\d)0?{d}\s*[/.-]\s*0?{m}\s*[/.-]\s*{y}|tháng\s+0?{m}\s*(?:[/.-]|,?\s*năm)\s*{y}", re.I)
+    return not stated.search(e.evidence or "")
+
+
+@lru_cache(maxsize=1)
+def _name_parts() -> tuple[tuple[str, ...], frozenset[str]]:
+    """Folded head words of organization names ("cong ty", "truong") and the words of place names: what a longer
+    form of a name may add before and after it."""
+    heads = tuple(sorted({name_key(r["head"]) for r in read_tsv("orgheads.tsv")}, key=len, reverse=True))
+    places = {w for r in read_tsv("places.tsv") for n in [r["canonical"], *r["aliases"].split("|")]
+              for w in name_key(n).split()}
+    return heads, frozenset(places | {"tnhh", "viet", "nam"})
+
+
+def _longer_form(short: str, long: str) -> bool:
+    """long is short with a head before it and places after it: "Công ty TNHH LG Innotek Việt Nam Hải Phòng" is
+    "LG Innotek"; "Ban Kiểm soát Công ty" is not "Ban Kiểm soát", nor "Samsung C&T" "Samsung"."""
+    at = f" {long} ".find(f" {short} ")
+    if at < 0:
+        return False
+    before, after = long[:at].split(), long[at + len(short):].split()
+    heads, places = _name_parts()
+    head_ok = not before or " ".join(before).startswith(heads)
+    return head_ok and all(w in places for w in after)
+
+
 def _shared(mine: set[str], theirs: set[str]) -> int:
-    """How many of my named parties the other report names too, in the same or a longer or shorter form
-    ("LG Innotek", "Công ty TNHH LG Innotek Việt Nam Hải Phòng")."""
-    return sum(1 for x in mine if x in theirs or any(f" {x} " in f" {y} " or f" {y} " in f" {x} " for y in theirs))
+    """How many of my named parties the other report names too, in the same or a longer or shorter form."""
+    return sum(1 for x in mine if x in theirs or any(_longer_form(x, y) or _longer_form(y, x) for y in theirs))
 
 
 def _own_orgs(mine: set[str], my_types: dict[str, str], theirs: set[str], their_types: dict[str, str]) -> bool:
@@ -409,8 +450,15 @@ def refresh(conn: Connection, sid: int) -> None:
         return
     kind = rows[0].kind
     table = S.events if kind == "event" else S.statements
-    dates = [x for x in conn.execute(select(table.c.date).where(table.c.id.in_([r.fact_id for r in rows])))
-             .scalars() if x]
+    pub = {r.fact_id: r.published for r in rows}
+    facts = conn.execute(select(table.c.id, table.c.date, table.c.evidence)
+                         .where(table.c.id.in_([r.fact_id for r in rows]))).all()
+    dates = [f.date for f in facts if f.date]
+    if kind == "event":
+        # a year stated or published beats one guessed from the years an article mentions; a guess is the
+        # earliest the day can be, so of guesses only the latest stands
+        sure = [f.date for f in facts if f.date and not _year_guessed(f, pub.get(f.id))]
+        dates = sure or ([max(dates)] if dates else [])
     pubs = sorted(r.published for r in rows if r.published)
     conn.execute(update(stories).where(stories.c.id == sid).values(
         members=len(rows), outlets=len({outlet(r.source, r.url) for r in rows}),

@@ -147,12 +147,14 @@ def run(a: Article, res) -> None:
                 events.append(Event(t[1], d.value, None, parts, si, a.text[t[0]:t[0] + 20]))
             continue
         typ = learned or min((t[1] for t in trig), key=PRIORITY.index)
-        date = _nearest_date(dates, trig[0][0] if trig else s.start)
+        # the trigger of the chosen type: "Trong khuôn khổ Diễn đàn ..., CMC đã ký kết ..." is the signing
+        tpos = next((t[0] for t in trig if t[1] == typ), trig[0][0] if trig else s.start)
+        date = _nearest_date(dates, tpos)
         parts = _participants(a, refs, loc)
         if learned is None and date is None:
             # an undated happening stands when the sentence reports it as done ("đã ký kết", "vừa ban hành")
             # between named parties, or at a named place with a person
-            clause = re.split(r"[,;:]", a.text[max(s.start, trig[0][0] - 40):trig[0][0]])[-1]
+            clause = re.split(r"[,;:]", a.text[max(s.start, tpos - 40):tpos])[-1]
             done = re.search(r"\b(?:đã|vừa|chính thức)\b", clause) is not None
             named = [p for p in parts if a.entities[p].type in ("PER", "ORG")]
             if not ((done and named) or (loc is not None and typ not in NEEDS_DATE and
@@ -162,8 +164,7 @@ def run(a: Article, res) -> None:
             # "Tháng 3.2020, xưởng mới chính thức đi vào hoạt động": the subject left out is the article's party
             main = salient_party(a, si, org_weight=2)
             parts = [main] if main is not None else []
-        at = trig[0][0] if trig else s.start
-        events.append(Event(typ, date, loc, parts, si, a.text[at:at + 20]))
+        events.append(Event(typ, date, loc, parts, si, a.text[tpos:tpos + 20]))
     a.events = _dedupe(events)
 
 
