@@ -302,3 +302,12 @@ def test_an_undated_signing_inside_a_forum_is_an_event(pipeline):
     a = extract(pipeline, "Trong khuôn khổ Diễn đàn Doanh nghiệp Á - Âu tại Paris, Công ty Sao Mai đã chính thức ký "
                           "kết biên bản ghi nhớ với Tập đoàn Orion về trung tâm dữ liệu.")
     assert [(e.type, e.date) for e in a.events] == [("agreement", None)]
+
+
+def test_what_a_memorandum_was_signed_for_is_an_agreement(pipeline):
+    a = extract(pipeline, "Công ty Sao Mai và Tập đoàn Orion đã ký kết biên bản ghi nhớ nhằm hợp tác xây dựng trung tâm "
+                          "dữ liệu tại Đà Nẵng, mở ra giai đoạn hợp tác mới. Người dân đăng ký hợp đồng về việc lắp "
+                          "internet.")
+    agr = [s for s in a.statements if s.kind == "agreement"]
+    assert [s.content for s in agr] == ["hợp tác xây dựng trung tâm dữ liệu tại Đà Nẵng"]
+    assert agr[0].speaker is None

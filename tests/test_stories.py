@@ -349,3 +349,21 @@ def test_a_guessed_year_does_not_keep_one_visit_apart(db_url, pipeline, tmp_path
     visits = [s for s in st.all_stories(store, "event") if s["label"] == "visit"]
     assert len(visits) == 1 and visits[0]["outlets"] == 2 and visits[0]["date"] == "2023-05-14", visits
     store.close()
+
+
+def test_a_memorandum_item_and_a_partys_plan_in_the_same_words_are_one_story(db_url, pipeline, tmp_path):
+    texts = {"m1.txt": "Công ty Sao Mai và Tập đoàn Orion đã ký kết biên bản ghi nhớ về trung tâm dữ liệu. Theo đó, "
+                       "Tập đoàn Orion sẽ chuyển giao công nghệ làm mát bằng chất lỏng cho trung tâm dữ liệu Sao Mai; "
+                       "đào tạo 200 kỹ sư vận hành.",
+             "m2.txt": "Tập đoàn Orion cũng sẽ chuyển giao công nghệ làm mát bằng chất lỏng cho trung tâm dữ liệu Sao "
+                       "Mai. Thị trường trung tâm dữ liệu tăng nhanh."}
+    for k, (name, body) in enumerate(texts.items()):
+        (tmp_path / name).write_text(f"date: 2025-08-12\nurl: https://tin{k}.example/{name}\n\n{body}\n", encoding="utf-8")
+    store = Store(db_url)
+    ingest([str(tmp_path / n) for n in texts], store, pipeline)
+    both = [s for s in st.all_stories(store, "statement") if s["outlets"] == 2]
+    assert len(both) == 1 and {m["kind"] for m in both[0]["members"]} == {"agreement", "intent"}, \
+        [(s["label"], [(m["kind"], m["content"]) for m in s["members"]]) for s in st.all_stories(store, "statement")]
+    alone = [s for s in st.all_stories(store, "statement") if "200 kỹ sư" in s["members"][0]["content"]]
+    assert alone and alone[0]["members"].__len__() == 1
+    store.close()

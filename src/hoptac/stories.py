@@ -159,7 +159,7 @@ def assign(conn: Connection, doc_id: int) -> None:
     sts = conn.execute(select(st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
                               st.c.addressee_entity_id, st.c.content, st.c.date)
                        .where(st.c.doc_id == doc_id).order_by(st.c.id)).all()
-    theirs_st = _their_statements(conn, cands, {x.kind for x in sts})
+    theirs_st = _their_statements(conn, cands, {k for x in sts for k in (x.kind, *KIN_KINDS.get(x.kind, ()))})
     for n, s in enumerate(sts):
         key = f"{chash[:40]}:statement:{n}"
         split_ = corrected and _is_split(conn, key)
@@ -369,12 +369,19 @@ def _undated_agrees(e, r, published: str | None, their_published: str | None, sh
     return shared >= 1 and close >= 0.6
 
 
+# what a memorandum provides is, in another outlet's words, what one of its parties will do: the same item when
+# the words are much the same
+KIN_KINDS = {"agreement": ("intent", "commitment"), "intent": ("agreement",), "commitment": ("agreement",)}
+KIN_CONTENT = 0.6
+
+
 def _statement_story(conn: Connection, s, theirs: list) -> int | None:
     """The story of another article's statement of the same kind whose speaker agrees (the same party, or one
     side naming none) and whose content overlaps."""
     best = None
     for r in theirs:
-        if r.kind != s.kind:
+        kin = r.kind in KIN_KINDS.get(s.kind, ())
+        if r.kind != s.kind and not kin:
             continue
         same_speaker = (s.speaker_entity_id is not None and s.speaker_entity_id == r.speaker_entity_id) or \
             (s.speaker and name_key(s.speaker) == name_key(r.speaker))
@@ -389,6 +396,8 @@ def _statement_story(conn: Connection, s, theirs: list) -> int | None:
         if _numbers_clash(s.content, r.content):
             continue  # "25 tỷ USD" and "100 tỷ USD": two targets, however alike the words
         f = _f1(s.content, r.content)
+        if kin and f < KIN_CONTENT:
+            continue
         if f >= (0.4 if same_speaker else MIN_CONTENT) and (best is None or f > best[0]):
             best = (f, r.story_id)
     return _open(conn, best[1]) if best else None

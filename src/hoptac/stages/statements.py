@@ -344,6 +344,9 @@ _THEREBY = re.compile(r"^\s*Theo đó\s*,", re.I)
 _DEAL = r"(?:biên bản ghi nhớ|bản ghi nhớ|thỏa thuận|thoả thuận|MOU|MoU|hợp đồng|hiệp định|văn kiện)"
 _SIGNED = re.compile(r"(?:(?<!đăng )\bký(?:\s+kết)?|\btrao)\b[^.;]{0,80}?\b" + _DEAL + r"|\b" + _DEAL
                      + r"\b[^.;]{0,60}?\b(?:vừa|đã|được)\s+(?:ký|trao)", re.I)
+# "A và B đã ký kết biên bản ghi nhớ nhằm hợp tác phát triển X": what they signed for is what they agreed
+_SIGNED_FOR = re.compile(r"(?<!đăng )\bký(?:\s+kết)?\s+(?:các\s+|một\s+|\w+\s+)?" + _DEAL
+                         + r"(?:\s+hợp tác)?(?:\s*\([^)]{0,40}\))?\s+(?:nhằm|về việc|để)\s+", re.I)
 _WISH = {"mong muốn", "muốn", "mong", "hy vọng", "hi vọng", "kỳ vọng", "mong rằng"}
 _CLAUSE_TAIL = re.compile(r",\s*(?:khi đó|trong khi|nhưng|tuy nhiên|song|dù vậy)\b", re.I)
 _CLAUSE_START = re.compile(r"[,;:]\s*|^\s*", re.I)
@@ -410,6 +413,23 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
         st = a.text.find(item.strip(), cstart)
         res.append(Statement(kind, speaker, addressee, content, date, si, st, st + len(item.strip()), a.text[cs:ce]))
     return res
+
+
+def _signed_for(a: Article, si: int, date: str | None) -> Statement | None:
+    """"... đã ký kết MOU nhằm hợp tác phát triển X": an agreement on X, its parties the signers (no speaker)."""
+    s = a.sentences[si]
+    m = _SIGNED_FOR.search(s.text)
+    if m is None or _CONDITION.search(s.text[:m.start()]):
+        return None
+    start = s.start + m.end()
+    end = s.end
+    stop = re.search(r",\s+(?:mở ra|góp phần|đánh dấu|qua đó|tạo)\b|\s+[-–]\s+|[;]", a.text[start:end])
+    if stop:
+        end = start + stop.start()
+    content = _clean(a.text[start:end])
+    if len(content.split()) < 3:
+        return None
+    return Statement("agreement", None, None, content, date, si, start, start + len(content), m.group(0).strip())
 
 
 def _terms_of_deal(a: Article, si: int, before: str) -> bool:
@@ -497,6 +517,11 @@ def run(a: Article, res) -> None:
                         st = a.text.find(item.strip(), s.start)
                         out.append(Statement("intent", salient(a, si, out), None, content, date, si, st,
                                              st + len(item.strip()), "giai đoạn"))
+                continue
+        if not cues:
+            signed = _signed_for(a, si, date)
+            if signed is not None:
+                out.append(signed)
                 continue
         for k, (cs, ce, kind) in enumerate(cues):
             nxt = cues[k + 1][0] if k + 1 < len(cues) else s.end
