@@ -311,3 +311,18 @@ def test_what_a_memorandum_was_signed_for_is_an_agreement(pipeline):
     agr = [s for s in a.statements if s.kind == "agreement"]
     assert [s.content for s in agr] == ["hợp tác xây dựng trung tâm dữ liệu tại Đà Nẵng"]
     assert agr[0].speaker is None
+
+
+@pytest.mark.parametrize("text", [
+    "Tập đoàn Orion, với kinh nghiệm 20 năm về làm mát, điện và tự động hóa, sẽ xây dựng trung tâm dữ liệu tại Đà Nẵng.",
+    "Tập đoàn Orion đã, đang và sẽ xây dựng trung tâm dữ liệu tại Đà Nẵng.",
+    "Tập đoàn Orion… đã và đang và sẽ xây dựng trung tâm dữ liệu tại Đà Nẵng.",
+])
+def test_a_plan_after_an_aside_or_what_was_and_is_being_done(pipeline, text):
+    from hoptac.stages import statements as S
+    from hoptac.learn.features import Candidate
+    a = extract(pipeline, text + " Thị trường tăng nhanh.")
+    at = a.text.index(" sẽ ") + 1
+    c = Candidate(at, at + 2, "sẽ", "intent", 0, 0, True)
+    assert S._subject_before(a, 0, c, S._refs(a, 0))  # the named party before the aside or the "đã, đang và"
+    assert [(s.kind, s.content) for s in a.statements] == [("intent", "xây dựng trung tâm dữ liệu tại Đà Nẵng")]

@@ -138,8 +138,12 @@ _BELIEF_BEFORE = re.compile(r"\b(?:[Nn]hận định|đánh giá|dự báo|cho r
 def _subject_before(a: Article, si: int, c: Candidate, refs: list[Mention]) -> bool:
     """A named party stands right before "sẽ" ("Việt Nam sẽ", "Hanbit cũng sẽ"), and a verb of its own
     action follows, not a forecast ("sẽ tăng", "sẽ là")."""
-    near = [m for m in refs if m.end <= c.start and len(a.text[m.end:c.start].split()) <= 2
-            and "," not in a.text[m.end:c.start]]
+    near = [m for m in refs if m.end <= c.start and len((between := _ONGOING.sub(" ", a.text[m.end:c.start])).split()) <= 2
+            and "," not in between]
+    if not near:  # "Orion, với kinh nghiệm nhiều năm về ..., sẽ": the subject opens the sentence, an aside follows
+        lead = a.text[a.sentences[si].start:c.start]
+        near = [m for m in refs if m.end <= c.start and _CONNECTOR_OR_NOTHING.fullmatch(lead[:m.start - a.sentences[si].start])
+                and _ASIDE.fullmatch(a.text[m.end:c.start])]
     nxt = a.text[c.end:c.end + 12].split()
     return bool(near) and bool(nxt) and nxt[0].lower() not in _FORECAST_VERBS
 
@@ -347,6 +351,10 @@ _SIGNED = re.compile(r"(?:(?<!đăng )\bký(?:\s+kết)?|\btrao)\b[^.;]{0,80}?\b
 # "A và B đã ký kết biên bản ghi nhớ nhằm hợp tác phát triển X": what they signed for is what they agreed
 _SIGNED_FOR = re.compile(r"(?<!đăng )\bký(?:\s+kết)?\s+(?:các\s+|một\s+|\w+\s+)?" + _DEAL
                          + r"(?:\s+hợp tác)?(?:\s*\([^)]{0,40}\))?\s+(?:nhằm|về việc|để)\s+", re.I)
+# "X đã, đang và sẽ mở rộng ...": what it did, does and will do; the plan is the "sẽ"
+_ONGOING = re.compile(r"(?:…|\.\.\.)?\s*(?:đã\s*,?\s*đang\s*,?\s*và|đã\s+và\s+đang\s+và|đang\s+và)\s*$")
+_ASIDE = re.compile(r"\s*,\s*(?:với|là|vốn|một trong|hiện|từng|nhờ|sau)\b[^;.:]{3,160},\s*(?:cũng\s+|đều\s+|vẫn\s+)?")
+_CONNECTOR_OR_NOTHING = re.compile(r"\s*(?:(?:Theo đó|Ngoài ra|Bên cạnh đó|Đồng thời|Cùng với đó)\s*,\s*)?", re.I)
 _WISH = {"mong muốn", "muốn", "mong", "hy vọng", "hi vọng", "kỳ vọng", "mong rằng"}
 _CLAUSE_TAIL = re.compile(r",\s*(?:khi đó|trong khi|nhưng|tuy nhiên|song|dù vậy)\b", re.I)
 _CLAUSE_START = re.compile(r"[,;:]\s*|^\s*", re.I)
