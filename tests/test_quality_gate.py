@@ -42,14 +42,14 @@ def test_seed_extraction_meets_floors(tmp_path):
 
 
 # The shared dev set: 40 in-domain excerpts no rule was written for (validation only; never trained on).
-# Measured 2026-11-30 (overall 0.918): floors a little under; raise them, never lower.
+# Measured 2026-11-30 (overall 0.919): floors a little under; raise them, never lower.
 DEV_FLOORS = {
     "published": 1.0,
     "body": 0.96,
     "entities": 0.89,
     "roles": 0.90,
     "events": 0.77,
-    "statements": 0.80,
+    "statements": 0.81,
     "figures": 0.94,
     "dates": 0.96,
 }
@@ -89,10 +89,10 @@ def test_dev_questions_meet_their_floor(tmp_path, pipeline):
 
 
 # Measured 2026-11-30 on the 40 dev articles in one store: stories events F1 0.769 (P 1.0), statements 0.750
-# (P 1.0); lifecycle links F1 0.533 (P 1.0). Floors a little under; raise them, never lower.
+# (P 1.0); lifecycle links F1 0.625 (P 1.0). Floors a little under; raise them, never lower.
 STORY_FLOORS = {"event": 0.74, "statement": 0.72}
 STORY_PRECISION = 0.90
-LIFECYCLE_FLOOR, LIFECYCLE_PRECISION = 0.50, 0.80
+LIFECYCLE_FLOOR, LIFECYCLE_PRECISION = 0.60, 0.80
 
 
 def test_dev_stories_and_lifecycle_meet_floors(tmp_path):

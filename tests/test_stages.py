@@ -326,3 +326,10 @@ def test_a_plan_after_an_aside_or_what_was_and_is_being_done(pipeline, text):
     c = Candidate(at, at + 2, "sẽ", "intent", 0, 0, True)
     assert S._subject_before(a, 0, c, S._refs(a, 0))  # the named party before the aside or the "đã, đang và"
     assert [(s.kind, s.content) for s in a.statements] == [("intent", "xây dựng trung tâm dữ liệu tại Đà Nẵng")]
+
+
+def test_a_memorandum_signed_with_a_party_about_a_matter(pipeline):
+    a = extract(pipeline, "Tập đoàn Orion đã ký kết biên bản ghi nhớ với UBND tỉnh Bắc Ninh về việc mở rộng nhà máy "
+                          "linh kiện tại Khu công nghiệp Quế Võ.")
+    assert [(s.kind, s.content) for s in a.statements] == [
+        ("agreement", "mở rộng nhà máy linh kiện tại Khu công nghiệp Quế Võ")]

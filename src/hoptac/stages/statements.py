@@ -350,7 +350,8 @@ _SIGNED = re.compile(r"(?:(?<!đăng )\bký(?:\s+kết)?|\btrao)\b[^.;]{0,80}?\b
                      + r"\b[^.;]{0,60}?\b(?:vừa|đã|được)\s+(?:ký|trao)", re.I)
 # "A và B đã ký kết biên bản ghi nhớ nhằm hợp tác phát triển X": what they signed for is what they agreed
 _SIGNED_FOR = re.compile(r"(?<!đăng )\bký(?:\s+kết)?\s+(?:các\s+|một\s+|\w+\s+)?" + _DEAL
-                         + r"(?:\s+hợp tác)?(?:\s*\([^)]{0,40}\))?\s+(?:nhằm|về việc|để)\s+", re.I)
+                         + r"(?:\s+hợp tác)?(?:\s*\([^)]{0,40}\))?(?:\s+với\s+[^,;:()]{2,60}?)?\s+(?:nhằm|về việc|để)\s+",
+                         re.I)
 # "X đã, đang và sẽ mở rộng ...": what it did, does and will do; the plan is the "sẽ"
 _ONGOING = re.compile(r"(?:…|\.\.\.)?\s*(?:đã\s*,?\s*đang\s*,?\s*và|đã\s+và\s+đang\s+và|đang\s+và)\s*$")
 _ASIDE = re.compile(r"\s*,\s*(?:với|là|vốn|một trong|hiện|từng|nhờ|sau)\b[^;.:]{3,160},\s*(?:cũng\s+|đều\s+|vẫn\s+)?")
