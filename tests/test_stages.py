@@ -333,3 +333,28 @@ def test_a_memorandum_signed_with_a_party_about_a_matter(pipeline):
                           "linh kiện tại Khu công nghiệp Quế Võ.")
     assert [(s.kind, s.content) for s in a.statements] == [
         ("agreement", "mở rộng nhà máy linh kiện tại Khu công nghiệp Quế Võ")]
+
+
+def test_a_named_partys_figure_to_reach_is_a_target(pipeline):
+    a = extract(pipeline, "Theo lộ trình, Tập đoàn Orion sẽ có ít nhất 200 kỹ sư vi mạch tại Đà Nẵng. Nếu thiếu điện, "
+                          "Đà Nẵng sẽ có 3 nhà máy phải dừng.")
+    assert [(s.kind, s.content) for s in a.statements] == [("intent", "có ít nhất 200 kỹ sư vi mạch tại Đà Nẵng")]
+
+
+def test_the_words_of_a_signing_open_no_second_statement(pipeline):
+    a = extract(pipeline, "Công ty Sao Mai và Tập đoàn Orion đã ký kết thỏa thuận hợp tác về việc xây dựng trung tâm "
+                          "dữ liệu tại Đà Nẵng.")
+    assert [(s.kind, s.content) for s in a.statements] == [("agreement", "xây dựng trung tâm dữ liệu tại Đà Nẵng")]
+
+
+def test_a_content_cut_by_the_next_cue_leaves_no_dangling_clause():
+    from hoptac.stages.statements import _clean
+    assert _clean("đào tạo kỹ sư cho Sao Mai, với ") == "đào tạo kỹ sư cho Sao Mai"
+    assert _clean("doanh thu đạt 5 tỷ USD mỗi năm. Đến giai đoạn 2040, ") == "doanh thu đạt 5 tỷ USD mỗi năm"
+    assert _clean("xây nhà máy tại TP. Hồ Chí Minh.") == "xây nhà máy tại TP. Hồ Chí Minh"
+
+
+def test_a_decision_carried_out_since_an_earlier_year_is_no_plan(pipeline):
+    a = extract(pipeline, "Tập đoàn Orion quyết định đầu tư vào Đà Nẵng từ tháng 3/2021. Tập đoàn Orion dự kiến mở "
+                          "thêm nhà máy từ năm 2026.")
+    assert [(s.kind, s.content) for s in a.statements] == [("intent", "mở thêm nhà máy từ năm 2026")]

@@ -271,8 +271,11 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
     if not rows:
         return None
     others = _participants(conn, [r.id for r in rows])
-    story_day = dict(conn.execute(select(stories.c.id, stories.c.date)
-                                  .where(stories.c.id.in_(sorted({r.story_id for r in rows})))).all())
+    # the day of the stories an undated report belongs to (read only when this event is dated and such a report is
+    # a candidate)
+    bridges = sorted({r.story_id for r in rows if not r.date}) if e.date else []
+    story_day = dict(conn.execute(select(stories.c.id, stories.c.date).where(stories.c.id.in_(bridges))).all()) \
+        if bridges else {}
     named = {k for k, t in parts.items() if t in ("PER", "ORG")}
     best = None
     for r in rows:

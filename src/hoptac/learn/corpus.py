@@ -1,7 +1,9 @@
-"""The annotated training corpus: record ids and offsets in the repository, texts from the shared bench corpus."""
+"""The annotated training corpus: record ids and offsets in the repository, texts from the shared bench corpus;
+and texts written for training, stored whole with their annotations."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,24 @@ def load(folder: str | Path, bench: str | Path, pattern: str = "batch_*.jsonl") 
             continue
         text = recs[rid]["text"][: int(row["end"])]
         out.append(Annotated(rid, text, recs[rid].get("published"), row["split"], _restore(anns[rid], text)))
+    return out
+
+
+def split_of(rid: str) -> str:
+    """About 15% of the records are held out from training, decided by the id alone (as for the bench)."""
+    return "heldout" if int(hashlib.sha1(rid.encode()).hexdigest(), 16) % 100 < 15 else "train"
+
+
+def load_written(folder: str | Path) -> list[Annotated]:
+    """The texts the project wrote itself for training (folder/written/batch_*.jsonl: text and offsets inline)."""
+    out = []
+    for p in sorted((Path(folder) / "written").glob("batch_*.jsonl")):
+        for line in open(p, encoding="utf-8"):
+            if line.strip():
+                r = json.loads(line)
+                text = r["text"]
+                ann = {k: v for k, v in r.items() if k not in ("text", "published")}
+                out.append(Annotated(r["id"], text, r.get("published"), split_of(r["id"]), _restore(ann, text)))
     return out
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoptac.learn import classifier
-from hoptac.learn.corpus import Annotated, load, to_gold
+from hoptac.learn.corpus import Annotated, load, load_written, to_gold
 from hoptac.learn.features import candidates, event_features, statement_features
 from hoptac.models import Article
 from hoptac.options import Options
@@ -140,7 +140,7 @@ def run(annotations: str | Path, bench: str | Path, out_dir: str | Path, gold_di
         log=print) -> dict:
     """Annotations in, model files out; returns (and logs) the held-out scores."""
     random.seed(SEED)
-    docs = load(annotations, bench)
+    docs = load(annotations, bench) + load_written(annotations)
     pipe = Pipeline(Options(learned=False))
     lex = pipe.res.lex
     st, ev = Instances(), Instances()

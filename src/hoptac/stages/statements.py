@@ -97,6 +97,10 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
             out.append((c.start, c.end, "commitment", True))  # "khẳng định, sẽ tài trợ ..."
             continue
         if c.key == "sẽ" and subj in ("PER", "ORG", "LOC") and _subject_before(a, si, c, refs) \
+                and _TARGET_AFTER.match(a.text, c.end):
+            out.append((c.start, c.end, "intent", True))  # "Việt Nam sẽ có ít nhất 100 doanh nghiệp ...": a target
+            continue
+        if c.key == "sẽ" and subj in ("PER", "ORG", "LOC") and _subject_before(a, si, c, refs) \
                 and probs.get(classifier.NONE, 0.0) < VETO:
             out.append((c.start, c.end, kind if p >= MIN_PROB else "intent", True))  # "Việt Nam sẽ xây dựng ..."
             continue
@@ -309,8 +313,15 @@ def _addressee(a: Article, pos: int, refs: list[Mention]) -> tuple[int | None, i
 
 
 def _clean(text: str) -> str:
+    """The content alone: no leading "rằng"/"là", no trailing stop or comma, nor a clause the next cue opens
+    ("..., với" before "mục tiêu"; "... mỗi năm. Đến giai đoạn 2040," before the next sentence's cue)."""
     text = _LEAD.sub("", text).strip()
-    return text.rstrip(" .;…").strip()
+    text = _DANGLING.sub("", text)
+    return text.rstrip(" .,;:…").strip()
+
+
+# what is left of a clause cut short by the next cue: a sentence begun after a full stop, or a connector after a comma
+_DANGLING = re.compile(r"(?:(?<=[.!?])\s+\w[^.!?]{0,60},\s*|,\s*(?:với|và|để|nhằm|trong đó|đồng thời)?\s*)$")
 
 
 def _split_items(text: str) -> list[str]:
@@ -354,6 +365,8 @@ _SIGNED_FOR = re.compile(r"(?<!đăng )\bký(?:\s+kết)?\s+(?:các\s+|một\s+|
                          re.I)
 # "X đã, đang và sẽ mở rộng ...": what it did, does and will do; the plan is the "sẽ"
 _ONGOING = re.compile(r"(?:…|\.\.\.)?\s*(?:đã\s*,?\s*đang\s*,?\s*và|đã\s+và\s+đang\s+và|đang\s+và)\s*$")
+# a named party "will have / reach" a counted figure: its target, not a forecast
+_TARGET_AFTER = re.compile(r"\s+(?:có|đạt|đạt được|hình thành|sở hữu)\s+(?:ít nhất|tối thiểu|khoảng|trên|hơn)?\s*\d")
 _ASIDE = re.compile(r"\s*,\s*(?:với|là|vốn|một trong|hiện|từng|nhờ|sau)\b[^;.:]{3,160},\s*(?:cũng\s+|đều\s+|vẫn\s+)?")
 _CONNECTOR_OR_NOTHING = re.compile(r"\s*(?:(?:Theo đó|Ngoài ra|Bên cạnh đó|Đồng thời|Cùng với đó)\s*,\s*)?", re.I)
 _WISH = {"mong muốn", "muốn", "mong", "hy vọng", "hi vọng", "kỳ vọng", "mong rằng"}
@@ -419,6 +432,8 @@ def _statement(a: Article, si: int, cs: int, ce: int, kind: str, cend: int, refs
         content = _clean(item)
         if len(content.split()) < 2 or content.lower().startswith("với "):
             continue
+        if kind == "intent" and _since_before(content, a.published):
+            continue  # "quyết định đầu tư vào Bắc Ninh từ tháng 11/2021": a decision carried out, not a plan
         st = a.text.find(item.strip(), cstart)
         res.append(Statement(kind, speaker, addressee, content, date, si, st, st + len(item.strip()), a.text[cs:ce]))
     return res
@@ -439,6 +454,15 @@ def _signed_for(a: Article, si: int, date: str | None) -> Statement | None:
     if len(content.split()) < 3:
         return None
     return Statement("agreement", None, None, content, date, si, start, start + len(content), m.group(0).strip())
+
+
+_SINCE = re.compile(r"\btừ\s+(?:(?:tháng\s+\d{1,2}\s*[/.-]\s*)|(?:năm\s+))((?:19|20)\d{2})\b", re.I)
+
+
+def _since_before(content: str, published: str | None) -> bool:
+    """The plan runs "from" a month or year before the article was published: it is already under way."""
+    m = _SINCE.search(content)
+    return bool(m and published and int(m.group(1)) < int(published[:4]))
 
 
 def _terms_of_deal(a: Article, si: int, before: str) -> bool:
@@ -527,11 +551,12 @@ def run(a: Article, res) -> None:
                         out.append(Statement("intent", salient(a, si, out), None, content, date, si, st,
                                              st + len(item.strip()), "giai đoạn"))
                 continue
-        if not cues:
-            signed = _signed_for(a, si, date)
-            if signed is not None:
-                out.append(signed)
-                continue
+        signed = _signed_for(a, si, date)
+        if signed is not None:
+            # the signing's own words ("ký kết", "biên bản ghi nhớ") open no other statement; a cue after its
+            # purpose still does ("..., hai bên cũng thống nhất ...")
+            out.append(signed)
+            cues = [c for c in cues if c[0] >= signed.end]
         for k, (cs, ce, kind) in enumerate(cues):
             nxt = cues[k + 1][0] if k + 1 < len(cues) else s.end
             for st in _statement(a, si, cs, ce, kind, nxt, refs, out, date):
