@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from sqlalchemy import (Column, Connection, Float, ForeignKey, Index, Integer, String, Table, Text, and_, delete,
-                        func, or_, select, tuple_, union_all)
+                        bindparam, func, or_, select, tuple_)
 
 from hoptac import lifecycle_match as M
 from hoptac.lexicon import read_tsv
@@ -371,15 +371,16 @@ def link(conn: Connection, doc_id: int) -> None:
         named = {(r.type == "LOC", r.entity_id) for r in conn.execute(select(de.c.entity_id, de.c.type).where(
             de.c.doc_id == doc_id, de.c.entity_id.is_not(None), de.c.type.in_(["PER", "ORG", "LOC"])))}
         ents = [e for _, e in sorted(named)][:PARTIES]
-        # one bounded read per party through the (entity, as_of) index: the cost stays flat as the archive grows
-        parts = [select(pp.c.doc_id, pp.c.as_of).where(pp.c.entity_id == e, pp.c.doc_id != doc_id,
-                                                       or_(pp.c.as_of.is_(None), pp.c.as_of < published))
-                 .order_by(pp.c.as_of.desc(), pp.c.doc_id.desc()).limit(PER_PARTY).subquery(f"e{k}")
-                 for k, e in enumerate(ents)]
+        # one bounded read per party through the (entity, as_of) index (one statement, compiled once): the cost
+        # stays flat as the archive grows
+        earlier = select(pp.c.doc_id, pp.c.as_of).where(pp.c.entity_id == bindparam("ent"), pp.c.doc_id != doc_id,
+                                                        or_(pp.c.as_of.is_(None), pp.c.as_of < published)) \
+            .order_by(pp.c.as_of.desc(), pp.c.doc_id.desc()).limit(PER_PARTY)
         hits: dict[int, list] = {}  # earlier article -> [parties shared, its date]
-        for r in (conn.execute(union_all(*[select(q.c.doc_id, q.c.as_of) for q in parts])) if parts else []):
-            h = hits.setdefault(r.doc_id, [0, r.as_of or ""])
-            h[0] += 1
+        for e in ents:
+            for r in conn.execute(earlier, {"ent": e}):
+                h = hits.setdefault(r.doc_id, [0, r.as_of or ""])
+                h[0] += 1
         # the articles sharing the most parties first (a country alone is shared by every pledge), then the latest
         for a in sorted(hits, key=lambda x: (hits[x][0], hits[x][1]), reverse=True)[:EARLIER_DOCS]:
             pairs.append((a, doc_id))
@@ -389,9 +390,9 @@ def link(conn: Connection, doc_id: int) -> None:
     if parties:  # its pledges: later articles naming a party that say what became of something
         de, us = S.doc_entities, update_sentences
         # the latest articles of each party (the (entity, document) index), then their cue sentences by document
-        parts = [select(de.c.doc_id).where(de.c.entity_id == e, de.c.doc_id != doc_id)
-                 .order_by(de.c.doc_id.desc()).limit(PARTY_DOCS).subquery(f"p{k}") for k, e in enumerate(parties)]
-        docs = select(union_all(*[select(q.c.doc_id) for q in parts]).subquery().c.doc_id)
+        latest = select(de.c.doc_id).where(de.c.entity_id == bindparam("ent"), de.c.doc_id != doc_id) \
+            .order_by(de.c.doc_id.desc()).limit(PARTY_DOCS)
+        docs = sorted({d for e in parties for d in conn.execute(latest, {"ent": e}).scalars()})
         q = select(us.c.doc_id, us.c.as_of).where(us.c.doc_id.in_(docs), us.c.as_of.is_not(None))
         if as_of and len(as_of) == 10:
             q = q.where(us.c.as_of > as_of)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, UniqueConstraint, and_,
-                        delete, func, select, union_all, update)
+                        bindparam, delete, func, select, update)
 
 from hoptac.lexicon import read_tsv
 from hoptac.sites import host
@@ -76,8 +76,9 @@ def create(conn: Connection) -> None:
         t.create(conn, checkfirst=True)
 
 
-def _tokens(text: str | None) -> list[str]:
-    return re.findall(r"\w+", fold(text or "").lower())
+@lru_cache(maxsize=8192)
+def _tokens(text: str | None) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", fold(text or "").lower()))
 
 
 def _f1(a: str | None, b: str | None) -> float:
@@ -183,10 +184,11 @@ def _candidate_docs(conn: Connection, doc_id: int, published: str | None) -> dic
                                      .where(de.c.doc_id == doc_id, en.c.type.in_(["PER", "ORG"]))
                                      .order_by(de.c.entity_id).limit(PARTIES)).scalars()]
     ids: set[int] = set()
-    if named:  # one query: the latest few articles of each party, each part bounded by the index
-        parts = [select(de.c.doc_id).where(de.c.entity_id == ent, de.c.doc_id != doc_id)
-                 .order_by(de.c.doc_id.desc()).limit(PER_PARTY).subquery(f"p{k}") for k, ent in enumerate(named)]
-        ids.update(conn.execute(union_all(*[select(q.c.doc_id) for q in parts])).scalars())
+    # the latest few articles of each party, one bounded read of the index per party (one statement, compiled once)
+    latest = select(de.c.doc_id).where(de.c.entity_id == bindparam("ent"), de.c.doc_id != doc_id) \
+        .order_by(de.c.doc_id.desc()).limit(PER_PARTY)
+    for ent in named:
+        ids.update(conn.execute(latest, {"ent": ent}).scalars())
     out: dict[int, str | None] = {}
     if ids:
         for r in conn.execute(select(d.c.id, d.c.published).where(d.c.id.in_(sorted(ids)))):
@@ -238,6 +240,7 @@ def _with_story(conn: Connection, kind: str, rows: list) -> list:
 _ABBREV = {"ubnd": "uy ban nhan dan", "tp": "thanh pho", "hdnd": "hoi dong nhan dan", "tphcm": "thanh pho ho chi minh"}
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str | None) -> str:
     """A name compared across outlets: folded, abbreviations spelled out ("UBND TP." = "Ủy ban nhân dân thành phố")."""
     words = re.findall(r"\w+", fold(name or "").lower())
