@@ -333,8 +333,8 @@ def _name_parts() -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def _longer_form(short: str, long: str) -> bool:
-    """long is short with a head before it and places after it: "Công ty TNHH LG Innotek Việt Nam Hải Phòng" is
-    "LG Innotek"; "Ban Kiểm soát Công ty" is not "Ban Kiểm soát", nor "Samsung C&T" "Samsung"."""
+    """long is short with a head before it and places after it: "Công ty TNHH Orion Optics Việt Nam Bắc Ninh" is
+    "Orion Optics"; "Ban Kiểm soát Công ty" is not "Ban Kiểm soát", nor "Orion Optics" "Orion"."""
     at = f" {long} ".find(f" {short} ")
     if at < 0:
         return False

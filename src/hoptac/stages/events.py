@@ -147,7 +147,7 @@ def run(a: Article, res) -> None:
                 events.append(Event(t[1], d.value, None, parts, si, a.text[t[0]:t[0] + 20]))
             continue
         typ = learned or min((t[1] for t in trig), key=PRIORITY.index)
-        # the trigger of the chosen type: "Trong khuôn khổ Diễn đàn ..., CMC đã ký kết ..." is the signing
+        # the trigger of the chosen type: "Bên lề hội nghị ..., Sao Mai đã ký kết ..." is the signing
         tpos = next((t[0] for t in trig if t[1] == typ), trig[0][0] if trig else s.start)
         date = _nearest_date(dates, tpos)
         parts = _participants(a, refs, loc)
