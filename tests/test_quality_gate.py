@@ -42,13 +42,13 @@ def test_seed_extraction_meets_floors(tmp_path):
 
 
 # The shared dev set: 40 in-domain excerpts no rule was written for (validation only; never trained on).
-# Measured 2026-11-30 (overall 0.919): floors a little under; raise them, never lower.
+# Measured 2026-11-30 (overall 0.921): floors a little under; raise them, never lower.
 DEV_FLOORS = {
     "published": 1.0,
     "body": 0.96,
     "entities": 0.89,
     "roles": 0.90,
-    "events": 0.77,
+    "events": 0.79,
     "statements": 0.81,
     "figures": 0.94,
     "dates": 0.96,

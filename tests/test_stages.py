@@ -358,3 +358,11 @@ def test_a_decision_carried_out_since_an_earlier_year_is_no_plan(pipeline):
     a = extract(pipeline, "Tập đoàn Orion quyết định đầu tư vào Đà Nẵng từ tháng 3/2021. Tập đoàn Orion dự kiến mở "
                           "thêm nhà máy từ năm 2026.")
     assert [(s.kind, s.content) for s in a.statements] == [("intent", "mở thêm nhà máy từ năm 2026")]
+
+
+def test_the_results_of_an_undated_visit_say_it_took_place(pipeline):
+    a = extract(pipeline, "Chào mừng đoàn Tập đoàn Orion sang thăm Đà Nẵng, Chủ tịch UBND thành phố Lê Văn Hòa bày tỏ "
+                          "vui mừng về kết quả chuyến thăm chính thức Nhật Bản của Thủ tướng Trần Minh Khang.")
+    visits = [e for e in a.events if e.type == "visit"]
+    assert len(visits) == 1 and visits[0].date is None
+    assert "Trần Minh Khang" in {a.entities[p].name for p in visits[0].participants}

@@ -154,8 +154,11 @@ def run(a: Article, res) -> None:
         if learned is None and date is None:
             # an undated happening stands when the sentence reports it as done ("đã ký kết", "vừa ban hành")
             # between named parties, or at a named place with a person
-            clause = re.split(r"[,;:]", a.text[max(s.start, tpos - 40):tpos])[-1]
-            done = re.search(r"\b(?:đã|vừa|chính thức)\b", clause) is not None
+            # of the triggers of that type, the one the sentence reports as done
+            done_at = next((t[0] for t in trig if t[1] == typ and _done_before(a, s.start, t[0])), None)
+            done = done_at is not None
+            if done:
+                tpos = done_at
             named = [p for p in parts if a.entities[p].type in ("PER", "ORG")]
             if not ((done and named) or (loc is not None and typ not in NEEDS_DATE and
                                          any(a.entities[p].type == "PER" for p in parts))):
@@ -166,6 +169,14 @@ def run(a: Article, res) -> None:
             parts = [main] if main is not None else []
         events.append(Event(typ, date, loc, parts, si, a.text[tpos:tpos + 20]))
     a.events = _dedupe(events)
+
+
+def _done_before(a: Article, start: int, at: int) -> bool:
+    """The clause before a trigger says it took place: "đã ký kết", "vừa ban hành", "kết quả chuyến thăm ...",
+    "thành công của hội nghị"."""
+    clause = re.split(r"[,;:]", a.text[max(start, at - 40):at])[-1]
+    return re.search(r"\b(?:đã|vừa|chính thức)\b", clause) is not None or \
+        re.search(r"\b(?:kết quả|thành công)\s+(?:tốt đẹp\s+)?(?:của\s+)?$", clause) is not None
 
 
 def _nearest_date(dates: list, at: int) -> str | None:
