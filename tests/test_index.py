@@ -168,6 +168,12 @@ def test_tracker_word_filter_and_matching_keys(indexed):
     try:
         f = TrackerFilters(text="de nghi")
         assert rows(indexed, f)[0] == rows(sql, f)[0] > 0
+        # with an index the word filter is a list of sentences from it, not a query of the store's full-text index
+        from hoptac.tracker import _conditions
+
+        def where(store):
+            return " ".join(str(c.compile(store.engine)) for c in _conditions(store, f))
+        assert " sentences" not in where(indexed) and " sentences" in where(sql)
     finally:
         sql.close()
 

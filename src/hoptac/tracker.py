@@ -10,18 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, false, func, or_, select, tuple_
 
 from hoptac import lifecycle_view
 from hoptac.export import defuse
 from hoptac.kb import find_entities
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
-from hoptac.search import matching_sentences
+from hoptac.search import matching_keys, matching_sentences
 from hoptac.stories import outlet, story_members
 
 KINDS = ("request", "commitment", "intent", "agreement")
 COUNT_CAP = 10_000  # matches counted at most; more is shown as "more than 10,000"
+TEXT_KEYS = 10_000  # statement sentences a text filter takes from the search index (two bound values each)
 SORTS = ("published", "date", "kind", "speaker", "addressee", "topic", "source", "updated")
 COLUMNS = ["id", "story", "date", "published", "kind", "speaker", "addressee", "content", "topics", "evidence", "source", "title",
            "doc_id", "sentence", "status", "updated"]
@@ -117,8 +118,13 @@ def _conditions(store: Store, f: TrackerFilters, st=S.statements) -> list:
     if f.status:
         conds.append(lifecycle_view.status_condition(st, f.status))
     if f.text and f.text.strip():
-        # through the full-text index (accent-insensitive, every word), not a scan of every sentence
-        conds.append(tuple_(st.c.doc_id, st.c.sent_idx).in_(matching_sentences(store, f.text)))
+        # the sentences that hold a statement and every word, from the search index (a common word matches
+        # far fewer statement sentences than sentences); past TEXT_KEYS of them, the store's full-text index
+        keys = matching_keys(store, f.text, TEXT_KEYS, statements_only=True)
+        if keys is not None:
+            conds.append(tuple_(st.c.doc_id, st.c.sent_idx).in_(keys) if keys else false())
+        else:
+            conds.append(tuple_(st.c.doc_id, st.c.sent_idx).in_(matching_sentences(store, f.text)))
     return conds
 
 
