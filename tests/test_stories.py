@@ -269,17 +269,26 @@ def test_the_same_officials_with_another_company_the_next_day_is_another_meeting
     store.close()
 
 
+def _outlets(tmp_path, texts: dict[str, str], published: str | None) -> list[str]:
+    """Each text as another outlet's article file (its own host; dated when published is given)."""
+    paths = []
+    for k, (name, body) in enumerate(texts.items()):
+        head = f"date: {published}\nurl: https://bao{k}.example/{name}\n\n" if published else ""
+        (tmp_path / name).write_text(head + body + "\n", encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    return paths
+
+
 def test_one_outlets_visit_is_anothers_meeting_on_that_day(db_url, pipeline, tmp_path):
     texts = {"v1.txt": "Sáng 3/6/2025, Tổng thống Lucas Moreau đã đến thăm Trường Đại học Bình Minh cùng Phó Chủ tịch "
                        "nước Trần Thị Hoa.",
              "v2.txt": "Sáng 3/6/2025, Tổng thống Lucas Moreau và Phó Chủ tịch nước Trần Thị Hoa đã có buổi làm việc "
                        "với lãnh đạo Trường Đại học Bình Minh."}
-    for k, (name, body) in enumerate(texts.items()):
-        (tmp_path / name).write_text(f"date: 2025-06-03\nurl: https://bao{k}.example/{name}\n\n{body}\n", encoding="utf-8")
+    paths = _outlets(tmp_path, texts, "2025-06-03")
     store = Store(db_url)
-    for order in ([*texts], [*texts][::-1]):  # whichever outlet is stored first
+    for order in (paths, paths[::-1]):  # whichever outlet is stored first
         store = Store(db_url)
-        ingest([str(tmp_path / n) for n in order], store, pipeline)
+        ingest(order, store, pipeline)
         labels = {m["type"] for s in st.all_stories(store, "event") for m in s["members"]}
         assert labels == {"visit", "meeting"}
         together = [s for s in st.all_stories(store, "event") if len(s["members"]) == 2]
@@ -318,10 +327,8 @@ def test_a_licence_ceremony_is_one_story_whether_called_conference_or_investment
                        "TNHH Orion Optics Việt Nam Bắc Ninh.",
              "l2.txt": "Ngày 4/7/2025, Uỷ ban nhân dân tỉnh Bắc Ninh trao Giấy chứng nhận đăng ký đầu tư điều chỉnh, "
                        "theo đó Orion Optics đầu tư thêm 500 triệu USD."}
-    for k, (name, body) in enumerate(texts.items()):
-        (tmp_path / name).write_text(f"date: 2025-07-04\nurl: https://tin{k}.example/{name}\n\n{body}\n", encoding="utf-8")
     store = Store(db_url)
-    ingest([str(tmp_path / n) for n in texts], store, pipeline)
+    ingest(_outlets(tmp_path, texts, "2025-07-04"), store, pipeline)
     together = [s for s in st.all_stories(store, "event") if s["outlets"] == 2]
     assert len(together) == 1, [(s["label"], [m["source"] for m in s["members"]]) for s in st.all_stories(store, "event")]
     store.close()
@@ -342,10 +349,8 @@ def test_a_guessed_year_does_not_keep_one_visit_apart(db_url, pipeline, tmp_path
                        "học Bình Minh, nơi được thành lập theo hiệp định ký năm 2011.",
              "g2.txt": "Ngày 14/5, Tổng thống Lucas Moreau cùng Phó Chủ tịch nước Trần Thị Hoa đã đến thăm và làm "
                        "việc tại Trường Đại học Bình Minh. Năm 2023, trường đón 900 sinh viên."}
-    for k, (name, body) in enumerate(texts.items()):
-        (tmp_path / name).write_text(body + "\n", encoding="utf-8")
     store = Store(db_url)
-    ingest([str(tmp_path / n) for n in texts], store, pipeline)
+    ingest(_outlets(tmp_path, texts, None), store, pipeline)
     visits = [s for s in st.all_stories(store, "event") if s["label"] == "visit"]
     assert len(visits) == 1 and visits[0]["outlets"] == 2 and visits[0]["date"] == "2023-05-14", visits
     store.close()
@@ -357,13 +362,11 @@ def test_a_memorandum_item_and_a_partys_plan_in_the_same_words_are_one_story(db_
                        "đào tạo 200 kỹ sư vận hành.",
              "m2.txt": "Tập đoàn Orion cũng sẽ chuyển giao công nghệ làm mát bằng chất lỏng cho trung tâm dữ liệu Sao "
                        "Mai. Thị trường trung tâm dữ liệu tăng nhanh."}
-    for k, (name, body) in enumerate(texts.items()):
-        (tmp_path / name).write_text(f"date: 2025-08-12\nurl: https://tin{k}.example/{name}\n\n{body}\n", encoding="utf-8")
     store = Store(db_url)
-    ingest([str(tmp_path / n) for n in texts], store, pipeline)
+    ingest(_outlets(tmp_path, texts, "2025-08-12"), store, pipeline)
     both = [s for s in st.all_stories(store, "statement") if s["outlets"] == 2]
     assert len(both) == 1 and {m["kind"] for m in both[0]["members"]} == {"agreement", "intent"}, \
         [(s["label"], [(m["kind"], m["content"]) for m in s["members"]]) for s in st.all_stories(store, "statement")]
     alone = [s for s in st.all_stories(store, "statement") if "200 kỹ sư" in s["members"][0]["content"]]
-    assert alone and alone[0]["members"].__len__() == 1
+    assert alone and len(alone[0]["members"]) == 1
     store.close()

@@ -146,14 +146,19 @@ def run(path: str, out_path: str | None) -> int:
         c = convert_record(r, sel, tx, p)
         if c:
             conv.append(c)
-    for line in p:
+    return finish(p, conv, len(recs), out_path)
+
+
+def finish(problems: list[str], converted: list[dict], n: int, out_path: str | None) -> int:
+    """Print every problem, one line each; write the converted records only when there is none."""
+    for line in problems:
         print(line)
-    print(f"{len(recs)} records, {len(p)} problems", file=sys.stderr)
-    if out_path and not p:
+    print(f"{n} records, {len(problems)} problems", file=sys.stderr)
+    if out_path and not problems:
         with open(out_path, "w", encoding="utf-8") as f:
-            for c in conv:
+            for c in converted:
                 f.write(json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n")
-    return 1 if p else 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -50,14 +50,7 @@ def run(path: str, out_path: str | None) -> int:
         if conv:
             conv["text"], conv["published"] = text, r.get("published")
             out.append(conv)
-    for p in problems:
-        print(p)
-    print(f"{len(seen)} records, {len(problems)} problems", file=sys.stderr)
-    if out_path and not problems:
-        with open(out_path, "w", encoding="utf-8") as f:
-            for c in out:
-                f.write(json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n")
-    return 1 if problems else 0
+    return tool.finish(problems, out, len(seen), out_path)
 
 
 if __name__ == "__main__":

@@ -96,14 +96,13 @@ def _cues(a: Article, si: int, lex, refs: list[Mention], use_model: bool = True)
         if c.key == "sẽ" and _PROMISE_BEFORE.search(a.text[a.sentences[si].start:c.start]):
             out.append((c.start, c.end, "commitment", True))  # "khẳng định, sẽ tài trợ ..."
             continue
-        if c.key == "sẽ" and subj in ("PER", "ORG", "LOC") and _subject_before(a, si, c, refs) \
-                and _TARGET_AFTER.match(a.text, c.end):
-            out.append((c.start, c.end, "intent", True))  # "Việt Nam sẽ có ít nhất 100 doanh nghiệp ...": a target
-            continue
-        if c.key == "sẽ" and subj in ("PER", "ORG", "LOC") and _subject_before(a, si, c, refs) \
-                and probs.get(classifier.NONE, 0.0) < VETO:
-            out.append((c.start, c.end, kind if p >= MIN_PROB else "intent", True))  # "Việt Nam sẽ xây dựng ..."
-            continue
+        if c.key == "sẽ" and subj in ("PER", "ORG", "LOC") and _subject_before(a, si, c, refs):
+            if _TARGET_AFTER.match(a.text, c.end):
+                out.append((c.start, c.end, "intent", True))  # "Việt Nam sẽ có ít nhất 100 doanh nghiệp ...": a target
+                continue
+            if probs.get(classifier.NONE, 0.0) < VETO:
+                out.append((c.start, c.end, kind if p >= MIN_PROB else "intent", True))  # "Việt Nam sẽ xây dựng ..."
+                continue
         if c.rule:
             # a rule cue stands unless the rules' own filters or a confident model say it is none
             if _rule_ok(a, c, prev) and (probs.get(classifier.NONE, 0.0) < VETO or not classifier.seen(model, c.prior)):
