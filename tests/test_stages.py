@@ -53,7 +53,11 @@ def test_year_from_context_without_publication_date():
     r = Resolver(None, "Năm 2022 công ty mở văn phòng. Mục tiêu đến năm 2045.", today=None)
     assert find_dates("Sáng 3/4, hai bên gặp nhau", r)[0][3] == "2022-04-03"
     r = Resolver(None, "Mục tiêu đến năm 2045.")
-    assert find_dates("Sáng 3/4, hai bên gặp nhau", r)[0][3] is None  # unknown year: left out
+    # unknown year: ISO 8601-2's unspecified year, never a guess; a month alone dates nothing
+    assert find_dates("Sáng 3/4, hai bên gặp nhau", r)[0][3] == "XXXX-04-03"
+    assert find_dates("Ngày 29/2, hai bên gặp nhau", r)[0][3] == "XXXX-02-29"
+    assert find_dates("Ngày 31/4, hai bên gặp nhau", r) == [] or find_dates("Ngày 31/4, hai bên gặp nhau", r)[0][3] is None
+    assert find_dates("Trong tháng 4, hai bên gặp nhau", r)[0][3] is None
 
 
 @given(st.text(alphabet="0123456789/.- ngàytháquýIVsáchiều", max_size=40))
@@ -366,3 +370,37 @@ def test_the_results_of_an_undated_visit_say_it_took_place(pipeline):
     visits = [e for e in a.events if e.type == "visit"]
     assert len(visits) == 1 and visits[0].date is None
     assert "Trần Minh Khang" in {a.entities[p].name for p in visits[0].participants}
+
+
+def test_a_day_without_any_year_keeps_its_year_unspecified(pipeline):
+    """No publication date and no year in the text: "ngày 14/5" is "XXXX-05-14" (ISO 8601-2), never a guess."""
+    a = extract(pipeline, "Ngày 14/5, Hội thảo Bán dẫn Á - Âu đã khai mạc tại Trường Đại học Bình Minh với sự tham "
+                          "gia của Công ty Sao Mai.", published=None)
+    assert [d.value for d in a.dates] == ["XXXX-05-14"]
+    assert [(e.type, e.date) for e in a.events] == [("conference", "XXXX-05-14")]
+
+
+def test_a_seminar_said_to_be_held_is_an_event_and_one_that_will_be_is_not(pipeline):
+    a = extract(pipeline, "Hội thảo được tổ chức dưới sự phối hợp của Trường Đại học Bình Minh và Công ty Sao Mai, "
+                          "với sự tham gia của 150 đại biểu.")
+    assert [e.type for e in a.events] == ["conference"]
+    assert {a.entities[p].name for p in a.events[0].participants} >= {"Trường Đại học Bình Minh", "Công ty Sao Mai"}
+    a = extract(pipeline, "Hội thảo sẽ được tổ chức dưới sự phối hợp của Trường Đại học Bình Minh và Công ty Sao Mai, "
+                          "với sự tham gia của 150 đại biểu.")
+    assert a.events == []
+
+
+def test_a_repeated_happening_adds_its_parties_to_the_first_report(pipeline):
+    a = extract(pipeline, "Ngày 14/5/2024, Hội thảo Bán dẫn Á - Âu đã khai mạc tại Trường Đại học Bình Minh. Hội thảo "
+                          "được tổ chức dưới sự phối hợp của Công ty Sao Mai và Tập đoàn Orion, với 150 đại biểu.")
+    assert len(a.events) == 1 and a.events[0].date == "2024-05-14"
+    names = {a.entities[p].name for p in a.events[0].participants}
+    assert {"Công ty Sao Mai", "Tập đoàn Orion"} <= names
+
+
+def test_a_visit_is_dated_by_the_days_it_lasted_not_the_day_it_was_reported(pipeline):
+    a = extract(pipeline, "Ngày 12/8/2025, báo chí tiếp tục đưa tin về chuyến thăm của Tổng thống Lucas Moreau tới "
+                          "Việt Nam từ ngày 10-13/8.", published="2025-08-12")
+    assert [(e.type, e.date) for e in a.events] == [("visit", "2025-08-10")]
+    a = extract(pipeline, "Tại cuộc họp chiều 30/9/2025, ông Trần Văn Nam cho biết đợt tuyển sinh kéo dài từ 2-5/10.")
+    assert [e.date for e in a.events] == ["2025-09-30"]

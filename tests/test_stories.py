@@ -370,3 +370,27 @@ def test_a_memorandum_item_and_a_partys_plan_in_the_same_words_are_one_story(db_
     alone = [s for s in st.all_stories(store, "statement") if "200 kỹ sư" in s["members"][0]["content"]]
     assert alone and len(alone[0]["members"]) == 1
     store.close()
+
+
+def test_a_seminar_reported_without_any_date_joins_its_dated_reports(db_url, pipeline, tmp_path):
+    """One outlet gives the day without a year ("XXXX-05-14"), one gives the full date, one gives no date but the
+    same three organizers (one cut short); no outlet gives a publication date."""
+    texts = {"h1.txt": "Ngày 14/5, Hội thảo Bán dẫn Á - Âu đã khai mạc tại Trường Đại học Bình Minh. Hội thảo được tổ "
+                       "chức dưới sự phối hợp của Viện Nghiên cứu Vật liệu Bán dẫn, Công ty Sao Mai và Tập đoàn Orion.",
+             "h2.txt": "Ngày 14/5/2024, Hội thảo Bán dẫn Á - Âu do Viện Nghiên cứu Vật liệu Bán dẫn, Công ty Sao Mai "
+                       "và Tập đoàn Orion tổ chức đã khai mạc tại Trường Đại học Bình Minh.",
+             "h3.txt": "Sự kiện được tổ chức dưới sự phối hợp của Viện Nghiên cứu Vật liệu Bán dẫn Quốc gia, Công ty "
+                       "Sao Mai và Tập đoàn Orion, với 150 đại biểu."}
+    for order in itertools.permutations(_outlets(tmp_path, texts, None)):
+        store = Store(db_url)
+        ingest(list(order), store, pipeline)
+        seminars = [s for s in st.all_stories(store, "event") if s["label"] == "conference"]
+        assert [s["outlets"] for s in seminars] == [3], seminars
+        assert seminars[0]["date"] == "2024-05-14"
+        store.close()
+        db_url = db_url.replace("kb", "kb" + str(len(order))) if db_url.startswith("sqlite") else _fresh_pg()
+
+
+def test_a_day_of_unknown_year_never_joins_another_day():
+    assert st._dates_agree("XXXX-05-14", "2024-05-14") and st._dates_agree("XXXX-05-14", "XXXX-05-14")
+    assert not st._dates_agree("XXXX-05-14", "2024-05-15") and not st._dates_agree("XXXX-05-14", "2024-05")

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, select
 
+from hoptac.isodate import full_day
 from hoptac.lexicon import Lexicons, read_tsv
 from hoptac.sites import host
 from hoptac.stories import outlet, story_of
@@ -350,7 +351,7 @@ def latest_event(store: Store, q: str) -> list[Happening]:
                             .join(d, d.c.id == ev.c.doc_id)
                             .where(ev.c.id.in_(sorted(ids)), ev.c.type.in_(MEETINGS), ev.c.date.is_not(None))).all()
         out = [Happening(r.date, r.type, r.doc_id, r.sent_idx, r.evidence, r.source) for r in rows
-               if len(r.date) == 10 and (title is None or _title_in(conn, title, r.id, r.doc_id))]
+               if full_day(r.date) and (title is None or _title_in(conn, title, r.id, r.doc_id))]
     return sorted(out, key=lambda h: h.date, reverse=True)
 
 

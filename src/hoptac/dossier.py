@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, or_, select, tuple_
 
 from hoptac import lifecycle_view
-from hoptac.lifecycle_match import STATUSES
+from hoptac.isodate import full_day
 from hoptac.kb import NotFound, entity_doc_ids
+from hoptac.lifecycle_match import STATUSES
 from hoptac.stories import story_members, story_of
 from hoptac.store import Store
 from hoptac.store import schema as S
@@ -106,7 +107,7 @@ def _statements(conn: Connection, where, limit: int = PER_LOOKUP) -> list:
 
 
 def _item(r, via: dict | None = None) -> dict[str, Any]:
-    full = r.date if r.date and len(r.date) == 10 else None
+    full = r.date if full_day(r.date) else None
     return {"id": r.id, "doc_id": r.doc_id, "sentence": r.sent_idx, "kind": r.kind, "speaker": r.speaker,
             "speaker_entity_id": r.speaker_entity_id, "addressee": r.addressee,
             "addressee_entity_id": r.addressee_entity_id, "content": r.content, "evidence": r.evidence,

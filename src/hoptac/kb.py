@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 
 from hoptac import stories
+from hoptac.isodate import UNKNOWN_YEAR
 from hoptac.lexicon import Lexicons, lex_key
 from hoptac.store import Store, date_range
 from hoptac.store import schema as S
@@ -138,10 +139,11 @@ def profile(store: Store, entity_id: int, limit: int | None = None) -> dict[str,
         aliases.pop(row.name, None)
 
         def latest(q, date_col, id_col):
-            """Rows of q, the latest `limit` by date (unknown dates last) when limited."""
+            """Rows of q, the latest `limit` by date (unknown dates and years last) when limited."""
             if limit is None:
                 return c.execute(q).all()
-            return c.execute(q.order_by(date_col.is_(None), date_col.desc(), id_col.desc()).limit(limit)).all()
+            return c.execute(q.order_by(date_col.is_(None), date_col.like(UNKNOWN_YEAR + "%"), date_col.desc(),
+                                        id_col.desc()).limit(limit)).all()
 
         def total(q) -> int:
             return c.execute(select(func.count()).select_from(q.subquery())).scalar_one()
@@ -210,7 +212,8 @@ def timeline(store: Store, entity_id: int | None = None, date_from: str | None =
 
     def same(t) -> list:
         """The filters, on the events table or a copy of it (the topic is its article's)."""
-        conds = [t.c.date.is_not(None), *date_range(t.c.date, date_from, date_to)]
+        # a day of no known year ("XXXX-10-29") has no place in date order
+        conds = [t.c.date.is_not(None), t.c.date.not_like(UNKNOWN_YEAR + "%"), *date_range(t.c.date, date_from, date_to)]
         if entity_id is not None:
             conds.append(t.c.id.in_(select(ep.c.event_id).where(ep.c.entity_id == entity_id)))
         if topic:

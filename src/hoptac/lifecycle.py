@@ -18,6 +18,7 @@ from sqlalchemy import (Column, Connection, Float, ForeignKey, Index, Integer, S
                         bindparam, func, or_, select, tuple_)
 
 from hoptac import lifecycle_match as M
+from hoptac.isodate import full_day
 from hoptac.lexicon import read_tsv
 from hoptac.stories import member_keys
 from hoptac.store import schema as S
@@ -104,7 +105,7 @@ def doc_date(conn: Connection, doc_id: int) -> str | None:
     if pub and len(pub) == 10:
         return pub
     full = [v for v in conn.execute(select(S.dates.c.value).where(S.dates.c.doc_id == doc_id)).scalars()
-            if v and len(v) == 10]
+            if full_day(v)]
     return max(full) if full else (pub or None)
 
 
@@ -278,7 +279,7 @@ def _enrich(conn: Connection, sents: dict[int, list[M.Sentence]]) -> None:
             at[(d, i)].figures.setdefault(M.unit_head(unit), v)
     for d, i, v in conn.execute(select(dt.c.doc_id, dt.c.sent_idx, dt.c.value)
                                 .where(tuple_(dt.c.doc_id, dt.c.sent_idx).in_(keys))):
-        if v and len(v) == 10:
+        if full_day(v):
             at[(d, i)].dates.add(v)
     for d, i, e, text, typ in conn.execute(select(m.c.doc_id, m.c.sent_idx, m.c.entity_id, m.c.text, m.c.type)
                                            .where(tuple_(m.c.doc_id, m.c.sent_idx).in_(keys))):
@@ -292,7 +293,7 @@ def _enrich(conn: Connection, sents: dict[int, list[M.Sentence]]) -> None:
 def _article_dates(conn: Connection, doc_ids: list[int]) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
     for d, v in conn.execute(select(S.dates.c.doc_id, S.dates.c.value).where(S.dates.c.doc_id.in_(doc_ids))):
-        if v and len(v) == 10:
+        if full_day(v):
             out.setdefault(d, set()).add(v)
     return out
 

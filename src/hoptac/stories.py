@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, String, Table, UniqueConstraint, and_,
                         bindparam, delete, func, select, update)
 
+from hoptac.isodate import full_day, month_day, year_known, year_unknown
 from hoptac.lexicon import read_tsv
 from hoptac.sites import host
 from hoptac.store import schema as S
@@ -115,6 +116,8 @@ def _dates_agree(a: str | None, b: str | None) -> bool:
     d = _days(a, b)
     if d is not None:
         return d <= 1
+    if year_unknown(a) or year_unknown(b):
+        return month_day(a) is not None and month_day(a) == month_day(b)  # "29/10" of an article with no year
     n = min(len(a), len(b))
     return a[:n] == b[:n]
 
@@ -286,8 +289,9 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
         shared = _shared(named, their_named)
         if named and their_named and not shared:
             continue  # each names its parties, and none is the same: two happenings
-        if _own_orgs(named, parts, their_named, others.get(r.id, {})):
-            continue  # the same officials with another company each: another meeting
+        if shared < 3 and _own_orgs(named, parts, their_named, others.get(r.id, {})):
+            continue  # the same officials with another company each: another meeting (three shared parties
+            # outweigh one outlet's extra name: a news agency, a longer or shorter form of a name)
         close = _f1(e.evidence, r.evidence)
         # an undated article's "ngày 27/5" takes its year from the other years it mentions, a guess: the day and
         # month must then agree, and the parties (below) decide
@@ -317,6 +321,8 @@ def _year_guessed(e, published: str | None) -> bool:
     """The article gives no publication date and the event's sentence does not state the year with the day."""
     if published or not e.date or len(e.date) != 10:
         return False
+    if year_unknown(e.date):
+        return True  # no year at all: the day and month must agree, the parties decide
     y, m, d = int(e.date[:4]), int(e.date[5:7]), int(e.date[8:10])
     stated = re.compile(rf"(?<!\d)0?{d}\s*[/.-]\s*0?{m}\s*[/.-]\s*{y}|tháng\s+0?{m}\s*(?:[/.-]|,?\s*năm)\s*{y}", re.I)
     return not stated.search(e.evidence or "")
@@ -334,11 +340,14 @@ def _name_parts() -> tuple[tuple[str, ...], frozenset[str]]:
 
 def _longer_form(short: str, long: str) -> bool:
     """long is short with a head before it and places after it: "Công ty TNHH Orion Optics Việt Nam Bắc Ninh" is
-    "Orion Optics"; "Ban Kiểm soát Công ty" is not "Ban Kiểm soát", nor "Orion Optics" "Orion"."""
+    "Orion Optics"; "Ban Kiểm soát Công ty" is not "Ban Kiểm soát", nor "Orion Optics" "Orion"; a name of four
+    words or more that another begins with and adds two words at most to."""
     at = f" {long} ".find(f" {short} ")
     if at < 0:
         return False
     before, after = long[:at].split(), long[at + len(short):].split()
+    if not before and len(short.split()) >= 4 and len(after) <= 2:
+        return True  # a long name one outlet cut short: "Viện Nghiên cứu Khoa học" of "... Khoa học Tổng hợp"
     heads, places = _name_parts()
     head_ok = not before or " ".join(before).startswith(heads)
     return head_ok and all(w in places for w in after)
@@ -364,7 +373,7 @@ def _undated_agrees(e, r, published: str | None, their_published: str | None, sh
     outlet gives none, the sentences must say nearly the same of the same party."""
     dated = e.date or r.date
     pub = their_published if e.date else published  # the publication of the undated side, when known
-    if dated and pub and len(dated) >= 10 and len(pub) >= 10:
+    if full_day(dated) and pub and len(pub) >= 10:
         # news reports a happening within days: not before it, nor weeks after
         lag = (date.fromisoformat(pub[:10]) - date.fromisoformat(dated[:10])).days if _days(pub, dated) is not None else None
         if lag is not None and not -1 <= lag <= WINDOW:
@@ -372,7 +381,8 @@ def _undated_agrees(e, r, published: str | None, their_published: str | None, sh
     gap = _days(published, their_published)
     if gap is not None:
         return gap <= 2 or (gap <= WINDOW and shared >= 1 and close >= 0.5)
-    return shared >= 1 and close >= 0.6
+    # no publication date to go by: the sentences say nearly the same, or three of the same parties are named
+    return (shared >= 1 and close >= 0.6) or shared >= 3
 
 
 # what a memorandum provides is, in another outlet's words, what one of its parties will do: the same item when
@@ -473,7 +483,8 @@ def refresh(conn: Connection, sid: int) -> None:
         # a year stated or published beats one guessed from the years an article mentions; a guess is the
         # earliest the day can be, so of guesses only the latest stands
         sure = [f.date for f in facts if f.date and not _year_guessed(f, pub.get(f.id))]
-        dates = sure or ([max(dates)] if dates else [])
+        guesses = [v for v in dates if year_known(v)]
+        dates = sure or ([max(guesses)] if guesses else dates[:1])
     pubs = sorted(r.published for r in rows if r.published)
     conn.execute(update(stories).where(stories.c.id == sid).values(
         members=len(rows), outlets=len({outlet(r.source, r.url) for r in rows}),

@@ -3,13 +3,14 @@
 Hand-written because dateparser.search_dates reads "Nghị quyết 57" as 1957
 and "Thứ hai" as a Monday; here a bare number is never a date, and a day
 without a year takes the publication year (past preferred), or the latest
-year the article itself states, or stays unknown.
+year the article itself states, or keeps its year unspecified ("XXXX-10-29").
 """
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
+from hoptac.isodate import UNKNOWN_YEAR, year_unknown
 from hoptac.models import Article, DateMention
 
 NAME = "dates"
@@ -53,7 +54,10 @@ _YEAR = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20\d{2})(?![\d.,]\d)")
 def _iso(y: int | None, m: int, d: int | None = None) -> str | None:
     try:
         if y is None:
-            return None
+            if d is None:
+                return None  # a month of no known year dates nothing
+            date(2000, m, d)  # a leap year: "29/2" is a day
+            return f"{UNKNOWN_YEAR}-{m:02d}-{d:02d}"
         if d is None:
             date(y, m, 1)
             return f"{y:04d}-{m:02d}"
@@ -182,6 +186,8 @@ def plausible(value: str | None, published: str | None) -> bool:
     """A date between 1900 and 30 years after publication: "31/12/9999" or "năm 1066" is no fact of the news."""
     if not value:
         return False
+    if year_unknown(value):
+        return True
     try:
         year = int(value[:4])
     except ValueError:

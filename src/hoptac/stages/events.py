@@ -17,6 +17,7 @@ ASSIGNS = ["events"]
 
 PRIORITY = ["agreement", "conference", "meeting", "visit", "launch", "policy", "investment"]
 NEEDS_DATE = {"launch", "policy", "investment"}
+LASTS_DAYS = {"visit", "conference"}  # happenings of several days, dated by the first
 # Before these words, a trigger is a noun phrase's part, not an event: "vốn đầu tư", "nhà đầu tư", "môi trường
 # đầu tư", "hoạt động hợp tác".
 NOUN_BEFORE = {"vốn", "nhà", "môi", "trường", "dòng", "lĩnh", "vực", "cơ", "hội", "kế", "hoạch", "chính", "sách",
@@ -150,12 +151,18 @@ def run(a: Article, res) -> None:
         # the trigger of the chosen type: "Bên lề hội nghị ..., Sao Mai đã ký kết ..." is the signing
         tpos = next((t[0] for t in trig if t[1] == typ), trig[0][0] if trig else s.start)
         date = _nearest_date(dates, tpos)
+        after = sorted((d for d in dates if d.start >= tpos), key=lambda d: d.start)
+        if typ in LASTS_DAYS and after and after[0].kind == "range":
+            # "Ngày 12/8, ... đưa tin về chuyến thăm ... từ ngày 10-13/8": a visit or a conference is dated by the
+            # days it lasted, from the first; another day of the sentence is when it was reported
+            date = after[0].value
         parts = _participants(a, refs, loc)
         if learned is None and date is None:
             # an undated happening stands when the sentence reports it as done ("đã ký kết", "vừa ban hành")
             # between named parties, or at a named place with a person
             # of the triggers of that type, the one the sentence reports as done
-            done_at = next((t[0] for t in trig if t[1] == typ and _done_before(a, s.start, t[0])), None)
+            done_at = next((t[0] for t in trig if t[1] == typ and (_done_before(a, s.start, t[0])
+                                                                     or _held_after(a, t[0], s.end))), None)
             done = done_at is not None
             if done:
                 tpos = done_at
@@ -179,6 +186,18 @@ def _done_before(a: Article, start: int, at: int) -> bool:
         re.search(r"\b(?:kết quả|thành công)\s+(?:tốt đẹp\s+)?(?:của\s+)?$", clause) is not None
 
 
+_HELD = re.compile(r"\b(?:diễn ra|được tổ chức|được khai mạc|đã khai mạc|khai mạc)\b")
+_AHEAD = re.compile(r"\b(?:sẽ|dự kiến|dự định|chuẩn bị|sắp|nếu|chưa|không)\s+(?:được\s+)?$")
+
+
+def _held_after(a: Article, at: int, end: int) -> bool:
+    """The trigger's noun phrase is said to have taken place: "Hội thảo ... được tổ chức dưới sự phối hợp của",
+    "Lễ trao biên bản ghi nhớ diễn ra dưới sự chứng kiến của"; not "sẽ diễn ra"."""
+    clause = re.split(r"[,;:(]", a.text[at:min(end, at + 90)])[0]
+    m = _HELD.search(clause, 1)  # not the trigger itself ("khai mạc")
+    return m is not None and not _AHEAD.search(clause[:m.start()])
+
+
 def _nearest_date(dates: list, at: int) -> str | None:
     """The date closest to the trigger: a long sentence may hold several ("Lợi nhuận quý I năm 2024 ...; mẫu
     máy X2 ra mắt vào tháng 5")."""
@@ -188,13 +207,16 @@ def _nearest_date(dates: list, at: int) -> str | None:
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
-    """One event per happening: a later sentence of the same type, date and parties repeats an earlier one."""
+    """One event per happening: a later sentence of the same type, date and parties repeats an earlier one, and
+    the parties it names are the happening's too ("Hội thảo được tổ chức dưới sự phối hợp của ...")."""
     out: list[Event] = []
     for e in events:
         dup = next((o for o in out if o.type == e.type and (o.date == e.date or e.date is None)
                     and (set(o.participants) & set(e.participants) or e.date is None)), None)
         if dup is None:
             out.append(e)
+        else:
+            dup.participants.extend(p for p in e.participants if p not in dup.participants)
     return out
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from hoptac.isodate import year_unknown
+
 EARLIEST_YEAR = 1900
 AHEAD_YEARS = 30  # a date may lie this far after the publication (or today, when that is unknown)
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -32,6 +34,8 @@ def plausible(value: str | None, latest: tuple[int, int, int]) -> str | None:
     """value when it is a date from EARLIEST_YEAR to `latest` (compared at the value's precision), else None."""
     if not value:
         return None
+    if year_unknown(value):
+        return value if _parts("2000" + value[4:]) and len(value) == 10 else None
     parts = _parts(value)
     if parts is None or parts[0] < EARLIEST_YEAR:
         return None
