@@ -178,3 +178,25 @@ def test_tracker_page_shows_and_filters_status(sqlite_url, tmp_path, pipeline):
             assert "kỹ sư vật liệu" in r.text and "pin lithium tại tỉnh Bắc Ninh trong năm 2024" not in r.text
     finally:
         server.should_exit = True
+
+
+def test_an_activity_within_a_named_plan_reports_the_plan_under_way(db_url, tmp_path, pipeline):
+    """A later seminar "trong khuôn khổ" the plan an earlier article announced is that plan under way; "trong
+    khuôn khổ chuyến thăm" (during a visit) says nothing of any plan."""
+    from hoptac import lifecycle_match as M
+
+    assert M.status_of("Hội thảo nằm trong khuôn khổ Chương trình phát triển nhân lực vi mạch quốc gia.") == \
+        "in_progress"
+    assert M.status_of("Trong khuôn khổ chuyến thăm, hai bên trao đổi về vi mạch.") is None
+    files = write(tmp_path, {
+        "a_plan.txt": "date: 2024-03-10\nurl: https://baomot.example/chuong-trinh\n\nNgày 9/3/2024, Bộ trưởng Lê Văn "
+                      "Tùng ký quyết định ban hành Chương trình phát triển nhân lực vi mạch quốc gia đến năm 2030. Theo "
+                      "đó, Bộ Khoa học và Công nghệ sẽ đào tạo 5.000 kỹ sư thiết kế vi mạch.\n",
+        "b_seminar.txt": "date: 2024-06-20\nurl: https://baohai.example/hoi-thao\n\nNgày 19/6, hội thảo về thiết kế "
+                         "chip được tổ chức tại Đà Nẵng. Sự kiện nằm trong khuôn khổ Chương trình phát triển nhân lực "
+                         "vi mạch quốc gia do Bộ Khoa học và Công nghệ chủ trì.\n"})
+    store = Store(db_url)
+    ingest([files["a_plan.txt"], files["b_seminar.txt"]], store, pipeline)
+    got = {(u["source"].rsplit("/", 1)[-1], u["status"]) for ch in view.chains(store) for u in ch["updates"]}
+    assert got == {("b_seminar.txt", "in_progress")}, got
+    store.close()
