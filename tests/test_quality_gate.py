@@ -10,18 +10,18 @@ from typer.testing import CliRunner
 from hoptac.cli import app
 from paths import EVAL, GOLD, SEEDS, SHARED
 
-# Measured 2026-11-24 (overall 0.958): floors sit a little under the measured values; raise them, never lower.
+# Measured 2026-11-30 (overall 0.967, events 0.941): floors sit a little under the measured values; raise them, never lower.
 FLOORS = {
     "published": 1.0,
     "body": 0.95,
     "entities": 0.95,
     "roles": 0.95,
-    "events": 0.85,
+    "events": 0.92,
     "statements": 0.89,
     "figures": 0.88,
-    "dates": 0.90,
+    "dates": 0.95,
 }
-OVERALL_FLOOR = 0.94
+OVERALL_FLOOR = 0.95
 EPS = 1e-6
 
 
@@ -42,18 +42,18 @@ def test_seed_extraction_meets_floors(tmp_path):
 
 
 # The shared dev set: 40 in-domain excerpts no rule was written for (validation only; never trained on).
-# Measured 2026-11-30 (overall 0.921): floors a little under; raise them, never lower.
+# Measured 2026-11-30 (overall 0.933, events 0.885, dates 1.0): floors a little under; raise them, never lower.
 DEV_FLOORS = {
     "published": 1.0,
     "body": 0.96,
     "entities": 0.89,
     "roles": 0.90,
-    "events": 0.79,
+    "events": 0.86,
     "statements": 0.81,
     "figures": 0.94,
-    "dates": 0.96,
+    "dates": 0.98,
 }
-DEV_OVERALL_FLOOR = 0.90
+DEV_OVERALL_FLOOR = 0.92
 
 
 def test_dev_extraction_meets_floors(tmp_path):
@@ -88,11 +88,11 @@ def test_dev_questions_meet_their_floor(tmp_path, pipeline):
     assert ok / len(questions) >= 0.84, f"{ok}/{len(questions)}"
 
 
-# Measured 2026-11-30 on the 40 dev articles in one store: stories events F1 0.769 (P 1.0), statements 0.750
-# (P 1.0); lifecycle links F1 0.625 (P 1.0). Floors a little under; raise them, never lower.
-STORY_FLOORS = {"event": 0.74, "statement": 0.72}
+# Measured 2026-11-30 on the 40 dev articles in one store: stories events F1 0.909 (P 1.0), statements 0.750
+# (P 1.0); lifecycle links F1 0.706 (P 1.0). Floors a little under; raise them, never lower.
+STORY_FLOORS = {"event": 0.88, "statement": 0.72}
 STORY_PRECISION = 0.90
-LIFECYCLE_FLOOR, LIFECYCLE_PRECISION = 0.60, 0.80
+LIFECYCLE_FLOOR, LIFECYCLE_PRECISION = 0.68, 0.80
 
 
 def test_dev_stories_and_lifecycle_meet_floors(tmp_path):

@@ -404,3 +404,15 @@ def test_a_visit_is_dated_by_the_days_it_lasted_not_the_day_it_was_reported(pipe
     assert [(e.type, e.date) for e in a.events] == [("visit", "2025-08-10")]
     a = extract(pipeline, "Tại cuộc họp chiều 30/9/2025, ông Trần Văn Nam cho biết đợt tuyển sinh kéo dài từ 2-5/10.")
     assert [e.date for e in a.events] == ["2025-09-30"]
+
+
+def test_a_ceremony_said_to_take_place_without_its_parties_is_the_articles_main_partys(pipeline):
+    a = extract(pipeline, "Lễ trao biên bản ghi nhớ diễn ra dưới sự chứng kiến của lãnh đạo cấp cao hai nước. Theo đó, "
+                          "Công ty Sao Mai sẽ xây dựng trung tâm dữ liệu của Tập đoàn Orion tại Đà Nẵng. Công ty Sao Mai "
+                          "đã có 12 năm kinh nghiệm.")
+    agreements = [e for e in a.events if e.type == "agreement"]
+    assert len(agreements) == 1 and agreements[0].sent == 0
+    assert a.entities[agreements[0].participants[0]].name == "Công ty Sao Mai"
+    a = extract(pipeline, "Lễ trao biên bản ghi nhớ sẽ diễn ra dưới sự chứng kiến của lãnh đạo cấp cao hai nước. Công ty "
+                          "Sao Mai đã có 12 năm kinh nghiệm.")
+    assert [e for e in a.events if e.type == "agreement"] == []

@@ -167,6 +167,12 @@ def run(a: Article, res) -> None:
             if done:
                 tpos = done_at
             named = [p for p in parts if a.entities[p].type in ("PER", "ORG")]
+            if done and not named and _held_after(a, done_at, s.end):
+                # "Lễ trao biên bản ghi nhớ diễn ra dưới sự chứng kiến của lãnh đạo hai nước": the ceremony of the
+                # article's main party, whom the sentence leaves out
+                main = salient_party(a, len(a.sentences) - 1, org_weight=2)
+                named = [main] if main is not None else []
+                parts = named + parts
             if not ((done and named) or (loc is not None and typ not in NEEDS_DATE and
                                          any(a.entities[p].type == "PER" for p in parts))):
                 continue
@@ -186,14 +192,15 @@ def _done_before(a: Article, start: int, at: int) -> bool:
         re.search(r"\b(?:kết quả|thành công)\s+(?:tốt đẹp\s+)?(?:của\s+)?$", clause) is not None
 
 
-_HELD = re.compile(r"\b(?:diễn ra|được tổ chức|được khai mạc|đã khai mạc|khai mạc)\b")
+_HELD = re.compile(r"\b(?:diễn ra|được tổ chức|được khai mạc|đã khai mạc|khai mạc|(?:trước|dưới) sự chứng kiến)\b")
 _AHEAD = re.compile(r"\b(?:sẽ|dự kiến|dự định|chuẩn bị|sắp|nếu|chưa|không)\s+(?:được\s+)?$")
 
 
 def _held_after(a: Article, at: int, end: int) -> bool:
     """The trigger's noun phrase is said to have taken place: "Hội thảo ... được tổ chức dưới sự phối hợp của",
-    "Lễ trao biên bản ghi nhớ diễn ra dưới sự chứng kiến của"; not "sẽ diễn ra"."""
-    clause = re.split(r"[,;:(]", a.text[at:min(end, at + 90)])[0]
+    "Lễ trao biên bản ghi nhớ diễn ra ...", "biên bản ghi nhớ giữa X và Y trước sự chứng kiến của"; not "sẽ diễn
+    ra"."""
+    clause = re.split(r"[,;:(]", a.text[at:min(end, at + 120)])[0]
     m = _HELD.search(clause, 1)  # not the trigger itself ("khai mạc")
     return m is not None and not _AHEAD.search(clause[:m.start()])
 
