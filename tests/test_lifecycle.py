@@ -200,3 +200,27 @@ def test_an_activity_within_a_named_plan_reports_the_plan_under_way(db_url, tmp_
     got = {(u["source"].rsplit("/", 1)[-1], u["status"]) for ch in view.chains(store) for u in ch["updates"]}
     assert got == {("b_seminar.txt", "in_progress")}, got
     store.close()
+
+
+PLAN = ("date: 2024-03-12\nurl: https://baomot.example/de-an\n\nNgày 10/3/2024, Thủ tướng Lê Văn Tùng ký quyết định phê "
+        "duyệt Đề án phát triển nhân lực thiết kế vi mạch quốc gia. Theo đó, Bộ Khoa học và Công nghệ sẽ đào tạo 5.000 "
+        "kỹ sư thiết kế vi mạch đến năm 2030.\n")
+
+
+def test_a_later_sentence_citing_the_plan_by_name_and_date_reports_on_it(db_url, tmp_path, pipeline):
+    """No status word, but the plan's name, the day it was approved and its party: in an article reporting a
+    happening the plan is under way; without the date, nothing ties the sentence to it."""
+    files = write(tmp_path, {
+        "a_plan.txt": PLAN,
+        "b_course.txt": "date: 2024-06-20\nurl: https://baohai.example/khoa-hoc\n\nNgày 19/6, Trường Đại học Bình Minh "
+                        "mở lớp học thiết kế chip cho 40 sinh viên. Lớp học là một hoạt động của Đề án phát "
+                        "triển nhân lực thiết kế vi mạch quốc gia do Bộ Khoa học và Công nghệ chủ trì, được phê duyệt "
+                        "ngày 10/3/2024.\n",
+        "c_talk.txt": "date: 2024-07-02\nurl: https://baoba.example/toa-dam\n\nCác chuyên gia nhắc tới Đề án phát triển "
+                      "nhân lực thiết kế vi mạch quốc gia của Bộ Khoa học và Công nghệ khi bàn về thị trường lao động.\n"})
+    store = Store(db_url)
+    ingest([files["b_course.txt"], files["c_talk.txt"], files["a_plan.txt"]], store, pipeline)  # later ones first
+    got = {(u["source"].rsplit("/", 1)[-1], u["status"]) for ch in view.chains(store) for u in ch["updates"]}
+    assert ("c_talk.txt", "in_progress") not in got and not any(s == "c_talk.txt" for s, _ in got)
+    assert ("b_course.txt", "in_progress") in got, got
+    store.close()

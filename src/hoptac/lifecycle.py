@@ -187,8 +187,14 @@ def _index(conn: Connection, doc_id: int, as_of: str | None) -> list:
         if named:
             conn.execute(doc_plans.insert(), [{"doc_id": doc_id, "plan": x} for x in named])
     if published:
+        # sentences with a status cue, and those citing a plan with a full date (a back-reference to it): in an
+        # article that reports a happening, the plan is being carried out; otherwise what became of it is unclear
+        dated = {i for i, v in conn.execute(select(S.dates.c.sent_idx, S.dates.c.value)
+                                            .where(S.dates.c.doc_id == doc_id)) if full_day(v)}
+        happened = conn.execute(select(S.events.c.id).where(S.events.c.doc_id == doc_id).limit(1)).first()
+        backref = "in_progress" if happened else M.BACKREF
         cue = [{"doc_id": doc_id, "sent_idx": i, "status": st, "as_of": published} for i, t in texts
-               if (st := M.status_of(t))]
+               if (st := M.status_of(t) or (backref if i in dated and M.plans(t) else None))]
         if cue:
             conn.execute(update_sentences.insert(), cue)
     return rows

@@ -1,6 +1,7 @@
 """Does a later sentence report on an earlier pledge, and what does it say became of it? Pure text rules, no store.
 
-A later sentence is an update when it carries a status cue (lexicons/lifecycle_cues.tsv: done, under way, said
+A later sentence is an update when it cites the earlier article's plan by name and date, or when it carries a
+status cue (lexicons/lifecycle_cues.tsv: done, under way, said
 again, dropped) and names the pledge's substance: distinctive word pairs of its content (beyond the generic pairs of
 lexicons/lifecycle_generic.tsv), or the counted unit of one of its targets with a new figure ("50.000 kỹ sư" ->
 "7.000 kỹ sư"), or a date the pledge's article gave (a back-reference to that happening).
@@ -15,6 +16,7 @@ from hoptac.lexicon import lex_key, read_tsv
 from hoptac.textnorm import fold, nfc, tone_normalize
 
 STATUSES = ("implemented", "in_progress", "reaffirmed", "dropped", "unclear")
+BACKREF = "unclear"  # a later sentence citing a plan by name and date, with no word of what became of it
 _PRIORITY = {"dropped": 0, "implemented": 1, "in_progress": 2, "reaffirmed": 3}
 SPECIFIC = 2  # distinctive word pairs a sentence shares with one pledge to report on that pledge alone
 GENERAL = 3  # word pairs it shares with an article's pledges to report on the article's lead pledge
@@ -22,8 +24,11 @@ GENERAL = 3  # word pairs it shares with an article's pledges to report on the a
 
 @lru_cache(maxsize=1)
 def cues() -> tuple[tuple[str, str], ...]:
-    """(match key, status), longest first so "đã ký kết" wins over "đã ký"."""
+    """(match key, status), longest first so "đã ký kết" wins over "đã ký". An activity "trong khuôn khổ" a plan,
+    law or programme (the heads of lexicons/lifecycle_plans.tsv) is that plan under way; "trong khuôn khổ chuyến
+    thăm" is not."""
     rows = [(lex_key(r["cue"]), r["status"]) for r in read_tsv("lifecycle_cues.tsv")]
+    rows += [(lex_key(f"trong khuôn khổ {r['head']}"), "in_progress") for r in read_tsv("lifecycle_plans.tsv")]
     return tuple(sorted(rows, key=lambda x: -len(x[0])))
 
 
@@ -211,8 +216,10 @@ def match_article(pledges: list[Pledge], sents: list[Sentence], article_dates: s
     distinctive word pairs with that pledge alone (more of them when the party named is only a place): it reports
     on that pledge. A sentence that names a person or organization of the article's pledges and a date the
     earlier article gave, with its common wording, or a plan, law or programme the earlier article named, reports on
-    the article's lead pledge (its headline), never on every item of it. An article of unknown date is linked only
-    through the first kind.
+    the article's lead pledge (its headline), never on every item of it; a sentence with no status cue does so
+    only when it names that plan and a date the earlier article gave ("trong khuôn khổ Quyết định ... ngày
+    21/9/2024 về Chiến lược ..."): the plan under way when its article reports a happening, else "unclear". An
+    article of unknown date is linked only through the first kind.
     """
     best: dict[int, Match] = {}
     if not pledges:
@@ -225,6 +232,13 @@ def match_article(pledges: list[Pledge], sents: list[Sentence], article_dates: s
             best[m.pledge.id] = m
     for s in sents:
         specific_hit = False
+        if status_of(s.text) is None:
+            # no status cue: only the plan the earlier article named, cited with a date it gave, ties it to it
+            named = [party_named(p, s) for p in pledges]
+            if lead.dated and article_plans and same_plan(article_plans, s.plans) and article_dates & s.dates \
+                    and any(n is not None for n in named):
+                keep(Match(lead, s, 3, s.status))
+            continue
         for p in pledges:
             named = party_named(p, s)
             if named is None:
