@@ -416,3 +416,11 @@ def test_a_ceremony_said_to_take_place_without_its_parties_is_the_articles_main_
     a = extract(pipeline, "Lễ trao biên bản ghi nhớ sẽ diễn ra dưới sự chứng kiến của lãnh đạo cấp cao hai nước. Công ty "
                           "Sao Mai đã có 12 năm kinh nghiệm.")
     assert [e for e in a.events if e.type == "agreement"] == []
+
+
+def test_a_roadmap_stage_written_with_commas_is_a_plan(pipeline):
+    a = extract(pipeline, "Chiến lược chia thành ba giai đoạn. Giai đoạn đầu tiên, từ 2026-2030, tập trung phát triển "
+                          "30 doanh nghiệp thiết kế chip. Giai đoạn 2, từ năm 2030 đến năm 2040, hình thành hai nhà máy "
+                          "đóng gói chip.")
+    assert [(s.kind, s.content) for s in a.statements] == [
+        ("intent", "tập trung phát triển 30 doanh nghiệp thiết kế chip"), ("intent", "hình thành hai nhà máy đóng gói chip")]

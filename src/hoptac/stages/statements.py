@@ -349,7 +349,9 @@ def _paragraphs(a: Article) -> list[int]:
     return out
 
 
-ROADMAP = re.compile(r"^\s*Giai đoạn\b[^:;.]{0,40}:\s*", re.I)
+# "Giai đoạn 1 (2024 - 2030): ...", "Giai đoạn đầu tiên, từ 2024-2030, ...", "Giai đoạn 2, từ 2030 đến 2040, ..."
+ROADMAP = re.compile(r"^\s*Giai đoạn\b(?:[^:;.]{0,40}:|[^:;.,]{0,25},\s*(?:từ\s+)?(?:năm\s+)?(?:19|20)\d{2}\s*"
+                     r"(?:[-–]|đến|tới)\s*(?:năm\s+)?(?:19|20)\d{2}\s*,)\s*", re.I)
 _PROMISE_BEFORE = re.compile(r"(?:khẳng định|cam kết|hứa|tuyên bố|đảm bảo|bảo đảm)\s*(?:rằng)?\s*[,:]?[^,.;]{0,40}$", re.I)
 _DEAL_BEFORE = re.compile(r"\b(?:Theo|Trong)\s+(?:biên bản ghi nhớ|bản ghi nhớ|thỏa thuận|thoả thuận|MOU|MoU|hợp đồng|"
                           r"văn bản (?:này|đó|vừa ký))\b")
