@@ -340,6 +340,8 @@ def test_shared_parties_count_longer_and_shorter_forms():
     assert st._shared({"orion"}, {"orionx"}) == 0  # a whole word, not a prefix
     assert st._shared({"ban kiem soat"}, {"ban kiem soat cong ty"}) == 0  # generic: every company has one
     assert st._shared({"orion"}, {"orion optics"}) == 0  # another company of the group
+    assert st._shared({"vien nghien cuu vat lieu"}, {"vien nghien cuu vat lieu tong hop"}) == 1  # cut short
+    assert st._shared({"cong ty co phan"}, {"cong ty co phan sao mai"}) == 0  # a head, no name
 
 
 def test_a_guessed_year_does_not_keep_one_visit_apart(db_url, pipeline, tmp_path):

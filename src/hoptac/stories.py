@@ -289,9 +289,8 @@ def _event_story(conn: Connection, e, published: str | None, parts: dict[str, st
         shared = _shared(named, their_named)
         if named and their_named and not shared:
             continue  # each names its parties, and none is the same: two happenings
-        if shared < 3 and _own_orgs(named, parts, their_named, others.get(r.id, {})):
-            continue  # the same officials with another company each: another meeting (three shared parties
-            # outweigh one outlet's extra name: a news agency, a longer or shorter form of a name)
+        if _own_orgs(named, parts, their_named, others.get(r.id, {})):
+            continue  # the same officials with another company each: another meeting
         close = _f1(e.evidence, r.evidence)
         # an undated article's "ngày 27/5" takes its year from the other years it mentions, a guess: the day and
         # month must then agree, and the parties (below) decide
@@ -346,9 +345,12 @@ def _longer_form(short: str, long: str) -> bool:
     if at < 0:
         return False
     before, after = long[:at].split(), long[at + len(short):].split()
-    if not before and len(short.split()) >= 4 and len(after) <= 2:
-        return True  # a long name one outlet cut short: "Viện Nghiên cứu Khoa học" of "... Khoa học Tổng hợp"
     heads, places = _name_parts()
+    if not before and len(short.split()) >= 4 and len(after) <= 2:
+        # a long name one outlet cut short: "Viện Nghiên cứu Khoa học" of "... Khoa học Tổng hợp"; not a bare head
+        # ("Ngân hàng Thương mại Cổ phần" is no one's name)
+        head = next((h for h in heads if short == h or short.startswith(h + " ")), "")
+        return len(short.split()) - len(head.split()) >= 2
     head_ok = not before or " ".join(before).startswith(heads)
     return head_ok and all(w in places for w in after)
 
