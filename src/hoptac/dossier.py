@@ -17,9 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, or_, select, tuple_
 
 from hoptac import lifecycle_view
-from hoptac.isodate import full_day
+from hoptac.citations import doc_sources
+from hoptac.isodate import full_day, sort_key
 from hoptac.kb import NotFound, entity_doc_ids
 from hoptac.lifecycle_match import STATUSES
+from hoptac.sites import safe_url
 from hoptac.stories import story_members, story_of
 from hoptac.store import Store
 from hoptac.store import schema as S
@@ -30,13 +32,6 @@ PROMISE_KINDS = ("commitment", "intent", "agreement")
 LATEST = 12  # stories per section: a dossier is read before a meeting, not an export
 DOCS = 300  # the partner's latest articles searched for its people's roles and its figures
 PER_LOOKUP = 400  # rows an index lookup reads at most
-
-
-def _when(value: str | None) -> str:
-    """A date to sort by, newest first; a misread one sorts with the undated."""
-    from hoptac.web.charts import plausible
-
-    return value if value and plausible(value) else ""
 
 
 def _names(conn: Connection, entity_id: int, name: str) -> set[str]:
@@ -151,10 +146,10 @@ def _one_per_story(conn: Connection, kind: str, items: list[dict]) -> list[dict]
     """The earliest report of each story (a happening reported by three outlets is listed once), latest first."""
     stories = story_of(conn, kind, [i["id"] for i in items])
     by: dict[Any, dict] = {}
-    for i in sorted({i["id"]: i for i in items}.values(), key=lambda i: (_when(i["date"]) or "9999", i["id"])):
+    for i in sorted({i["id"]: i for i in items}.values(), key=lambda i: (sort_key(i["date"]) or "9999", i["id"])):
         i["story"], i["outlets"] = stories.get(i["id"], (None, 1))
         by.setdefault(i["story"] or f"s{i['id']}", i)
-    return sorted(by.values(), key=lambda i: (_when(i["date"]), i["id"]), reverse=True)[:LATEST]
+    return sorted(by.values(), key=lambda i: (sort_key(i["date"]), i["id"]), reverse=True)[:LATEST]
 
 
 def _lifecycle(store: Store, conn: Connection, items: list[dict]) -> None:
@@ -250,7 +245,7 @@ def _sides(conn: Connection, entity_id: int, people: dict, meetings: list, asked
 
     def side(ids: set[int]) -> list[dict]:
         rows = [x for x in (row(p) for p in ids & persons) if x]
-        return sorted(rows, key=lambda x: (_when(x["as_of"]), x["name"]), reverse=True)[:2 * LATEST]
+        return sorted(rows, key=lambda x: (sort_key(x["as_of"]), x["name"]), reverse=True)[:2 * LATEST]
 
     return {"partner": side(ours), "counterparts": [x for x in side(theirs) if not x["at_partner"]]}
 
@@ -275,7 +270,7 @@ def _figures(conn: Connection, entity_id: int, docs: list[int], people: dict, fa
     rows = [r for r in conn.execute(select(f, d.c.published).join(d, d.c.id == f.c.doc_id)
                                     .where(f.c.doc_id.in_(sorted({x for x, _ in here}) or [-1])))
             if (r.doc_id, r.sent_idx) in here and (r.unit or "").strip().lower() not in durations]
-    rows.sort(key=lambda r: (r.deadline is not None, _when(r.published), r.id), reverse=True)
+    rows.sort(key=lambda r: (r.deadline is not None, sort_key(r.published), r.id), reverse=True)
     return [{"value": r.value, "unit": r.unit, "text": r.text, "subject": r.subject, "deadline": r.deadline,
              "evidence": r.evidence, "date": r.published, "doc_id": r.doc_id, "sentence": r.sent_idx}
             for r in rows[:2 * LATEST]]
@@ -285,7 +280,6 @@ def _figures(conn: Connection, entity_id: int, docs: list[int], people: dict, fa
 
 def dossier_data(store: Store, entity_id: int) -> dict[str, Any]:
     """What a dossier shows, every fact with a citation number into one list of sources (title, outlet, date)."""
-    from hoptac.web.sources import doc_sources  # like the briefing's: no import-time cycle
 
     e = S.entities
     with store.engine.connect() as c:
@@ -365,7 +359,7 @@ def dossier_html(store: Store, entity_id: int, lang: str = "vi", standalone: boo
     """The dossier page; standalone (files, PDFs) inlines its stylesheets, cites by number and has no forms."""
     from markupsafe import Markup
 
-    from hoptac.web import HERE, make_env, safe_url
+    from hoptac.web import HERE, make_env
     from hoptac.web.i18n import labels, translator
 
     css = None

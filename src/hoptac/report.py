@@ -8,19 +8,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hoptac.citations import doc_sources
+from hoptac.isodate import sort_key
 from hoptac.kb import entity_doc_ids, profile
 from hoptac.overview import open_requests
+from hoptac.sites import safe_url
 from hoptac.store import Store
 from hoptac.store import schema as S
 
 MAX_ROWS = 40  # per section: a briefing is read before a meeting, not an export
-
-
-def _when(value: str | None) -> str:
-    """A date to sort by, newest first; a misread one ("9999-12-31") sorts with the undated, not on top."""
-    from hoptac.web.charts import plausible
-
-    return value if value and plausible(value) else ""
 
 
 def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +42,6 @@ def related_graph(store: Store, p: dict[str, Any]) -> dict[str, Any]:
 
 def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
     """What a briefing shows, every fact with a citation number into one list of sources."""
-    from hoptac.web.sources import doc_sources  # like the report's other web helpers: no import-time cycle
 
     p = profile(store, entity_id, limit=200)
     received, made = p["statements_received"], p["statements_made"]
@@ -59,9 +54,9 @@ def briefing_data(store: Store, entity_id: int) -> dict[str, Any]:
     counts = {k: len(v) for k, v in sections.items()}
     # Newest first, capped: the most recent facts are what a meeting turns on.
     for k, v in sections.items():
-        sections[k] = sorted(v, key=lambda s: (_when(s["date"]), s["id"]), reverse=True)[:MAX_ROWS]
-    events = sorted(p["events"], key=lambda e: (_when(e["date"]), e["id"]), reverse=True)[:MAX_ROWS]
-    figures = sorted(p["figures"], key=lambda f: (_when(f["date"]), f["text"]), reverse=True)[:MAX_ROWS]
+        sections[k] = sorted(v, key=lambda s: (sort_key(s["date"]), s["id"]), reverse=True)[:MAX_ROWS]
+    events = sorted(p["events"], key=lambda e: (sort_key(e["date"]), e["id"]), reverse=True)[:MAX_ROWS]
+    figures = sorted(p["figures"], key=lambda f: (sort_key(f["date"]), f["text"]), reverse=True)[:MAX_ROWS]
     cites: dict[tuple[int, int], int] = {}
     sources: list[dict[str, Any]] = []
     docs = doc_sources(store, {x["doc_id"] for x in [*events, *figures, *p["roles"], *sum(sections.values(), [])]})
@@ -94,7 +89,7 @@ def _sentence(store: Store, doc_id: int, idx: int) -> str:
 
 def briefing_html(store: Store, entity_id: int, lang: str = "vi", standalone: bool = False) -> str:
     """The briefing page; standalone inlines its stylesheet and uses absolute-free links (files, PDFs)."""
-    from hoptac.web import make_env, safe_url
+    from hoptac.web import make_env
     from hoptac.web.charts import timeline_svg
     from hoptac.web.i18n import labels, translator
 
@@ -135,7 +130,6 @@ def md_link(url: str | None) -> str:
     """An autolink only for an http(s) address (never javascript: or data:), with nothing that could end it."""
     from urllib.parse import quote
 
-    from hoptac.web import safe_url
 
     u = safe_url(url)
     return _Md("<" + quote(u, safe=_URL_SAFE) + ">") if u else _Md("")

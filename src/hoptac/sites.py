@@ -11,3 +11,11 @@ def host(url: str | None, source: str | None = None) -> str | None:
         if parts.scheme in ("http", "https") and parts.hostname:
             return parts.hostname.removeprefix("www.")
     return None
+
+
+def safe_url(url: str | None) -> str | None:
+    """An article's original address only when it is http(s): javascript: and data: links never reach a page."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None

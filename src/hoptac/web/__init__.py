@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
+from hoptac.sites import safe_url  # noqa: F401  (the pages' and templates' filter)
 from hoptac.web.i18n import DEFAULT, LANGS
 
 HERE = Path(__file__).parent
@@ -25,14 +26,6 @@ def _vendor_dir() -> str:
     import xstatic.pkg.d3 as d3
 
     return d3.BASE_DIR
-
-
-def safe_url(url: str | None) -> str | None:
-    """An article's original address only when it is http(s): javascript: and data: links never reach a page."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def safe_next(target: str | None) -> str:

@@ -5,33 +5,12 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from hoptac.isodate import as_day
+
 EVENT_TYPES = ("meeting", "conference", "visit", "agreement", "launch", "policy", "investment", "other")
 # Colours as SVG attributes, not only CSS classes: WeasyPrint's SVG renderer does not see the page's stylesheet.
 COLOURS = {"meeting": "#0b5cad", "conference": "#0e7490", "visit": "#d97706", "agreement": "#047857",
            "launch": "#db2777", "policy": "#6d28d9", "investment": "#b45309", "other": "#64748b"}
-
-
-FIRST_YEAR, LAST_YEAR = 1900, 2100  # a stored date outside these is a misreading ("31/12/9999"): not drawn
-
-
-def _day(value: str | None) -> date | None:
-    """An ISO date at any precision (2025, 2025-09, 2025-09-23) as its first day; None when unreadable or absurd."""
-    if not value:
-        return None
-    parts = value.split("-")
-    try:
-        y = int(parts[0])
-        m = int(parts[1]) if len(parts) > 1 else 1
-        d = int(parts[2]) if len(parts) > 2 else 1
-        day = date(y, m, d)
-    except (ValueError, IndexError):
-        return None
-    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
-
-
-def plausible(value: str | None) -> bool:
-    """A stored date the pages may sort and draw by (readable, within FIRST_YEAR..LAST_YEAR)."""
-    return _day(value) is not None
 
 
 def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:
@@ -51,7 +30,7 @@ def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:
 
 def timeline_svg(events: list[dict], labels: dict[str, str], width: int = 960, link: bool = True) -> Markup:
     """Dated events on a time axis, one lane per event type; each dot links to its source sentence."""
-    dated = [(d, e) for e in events if (d := _day(e.get("date")))]
+    dated = [(d, e) for e in events if (d := as_day(e.get("date")))]
     if not dated:
         return Markup("")
     types = [t for t in EVENT_TYPES if any(e.get("type") == t for _, e in dated)] or ["other"]

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from jinja2 import Environment
 
 from hoptac.ask import Answer, keywords
+from hoptac.citations import doc_sources, docs_after, last_doc_id
+from hoptac.isodate import readable
 from hoptac.ask import ask as run_ask
 from hoptac.kb import NotFound, document, find_entities, profile, top_entities
 from hoptac.llm import rephrase
@@ -23,11 +25,10 @@ from hoptac.textnorm import fold
 from hoptac.tracker import COUNT_CAP, KINDS, SORTS, DateFilterError, TrackerFilters, date_filters, iter_rows, rows, to_csv
 from hoptac.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, Pasted, UploadRejected, check_count, ingest_uploads
 from hoptac.web import lang_of, qs, safe_next, safe_url
-from hoptac.web.charts import EVENT_TYPES, plausible, timeline_svg
+from hoptac.web.charts import EVENT_TYPES, timeline_svg
 from hoptac.web.highlight import marks_for, render
 from hoptac.web.i18n import ENTITY_TYPES, LANGS, labels, strings, topics, translator
 from hoptac.web.periods import parse_period, window
-from hoptac.web.sources import doc_sources, docs_after, last_doc_id
 from hoptac.web.dossier_pages import add_dossier_routes
 from hoptac.web.story_pages import add_story_routes
 
@@ -142,9 +143,9 @@ def add_routes(app: FastAPI, st, env: Environment) -> None:
             return error(request, 404, str(e))
         lang = lang_of(request)
         # newest first; undated events, and dates no calendar has ("9999-12-31"), after them
-        recent = sorted((e for e in p["events"] if plausible(e["date"])), key=lambda e: (e["date"], e["id"]),
+        recent = sorted((e for e in p["events"] if readable(e["date"])), key=lambda e: (e["date"], e["id"]),
                         reverse=True)
-        recent += [e for e in p["events"] if not plausible(e["date"])]
+        recent += [e for e in p["events"] if not readable(e["date"])]
         cited = [x["doc_id"] for x in [*p["roles"], *p["statements_received"], *p["statements_made"]]]
         return page(request, "entity.html", p=p, open=open_requests(store, p["statements_received"]),
                     recent_events=recent[:30], docs=doc_sources(store, cited),

@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from hoptac.isodate import FIRST_YEAR, LAST_YEAR  # dates outside are misreadings: never on a timeline
 from hoptac.kb import timeline
 from hoptac.store import Store
-from hoptac.web.charts import FIRST_YEAR, LAST_YEAR  # dates outside are misreadings: never on a timeline
 
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
 

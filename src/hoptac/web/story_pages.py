@@ -7,7 +7,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from hoptac import stories as st
-from hoptac.web.sources import doc_sources
+from hoptac.citations import doc_sources
 
 PAGE = 50
 

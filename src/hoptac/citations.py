@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from hoptac.sites import host
+from hoptac.isodate import readable
+from hoptac.sites import host, safe_url
 from hoptac.store import Store
 from hoptac.store import schema as S
 
@@ -21,9 +22,6 @@ def _shorten(text: str) -> str:
 
 def doc_sources(store: Store, ids: Iterable[int | None]) -> dict[int, dict[str, Any]]:
     """id -> {title, outlet, published, url} for the articles cited; the title falls back to the first sentence."""
-    from hoptac.web import safe_url
-    from hoptac.web.charts import plausible
-
     wanted = sorted({int(i) for i in ids if i is not None})
     d, s = S.documents, S.sentences
     rows, first = [], {}
@@ -38,7 +36,7 @@ def doc_sources(store: Store, ids: Iterable[int | None]) -> dict[int, dict[str, 
                                        .where(s.c.doc_id.in_(untitled), s.c.idx == 0)).all())
             rows += got
     return {r.id: {"id": r.id, "title": " ".join((r.title or "").split()) or _shorten(first.get(r.id, "")) or None,
-                   "outlet": host(r.url, r.source), "published": r.published if plausible(r.published) else None,
+                   "outlet": host(r.url, r.source), "published": r.published if readable(r.published) else None,
                    "url": safe_url(r.url)}
             for r in rows}
 
