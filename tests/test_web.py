@@ -278,3 +278,25 @@ def test_briefing_page_and_report_formats(web, db_url, tmp_path):
     assert len(reader.pages) >= 2 and "Bản tóm tắt: NVIDIA" in text and "Đề nghị còn mở (chưa có tin về bước thực hiện)" in text
     bad = subprocess.run(hoptac + ["--format", "pdf"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "--out" in bad.stderr
+
+
+def test_a_day_of_unknown_year_reads_as_such_in_both_languages(db_url, pipeline, tmp_path):
+    """An article with no year anywhere: its "ngày 14/5" is stored as XXXX-05-14 and shown as 14/5, year unknown,
+    on the entity page, never as a raw code or a guessed year; it stays off the dated timeline."""
+    path = tmp_path / "noyear.txt"
+    path.write_text("Ngày 14/5, Bộ trưởng Lê Văn Tùng đã tiếp ông Kim Min Ho, Chủ tịch Tập đoàn Hanbit, tại Hà Nội.\n",
+                    encoding="utf-8")
+    s = Store(db_url)
+    ingest([str(path)], s, pipeline)
+    s.close()
+    base, server = serve(create_app(db_url))
+    try:
+        with httpx.Client(base_url=base, timeout=60) as web:
+            eid = entity_id(web, "Lê Văn Tùng")
+            vi = web.get(f"/entity/{eid}").text
+            assert "14/5 (chưa rõ năm)" in vi and "XXXX" not in vi
+            en = web.get(f"/entity/{eid}", params={"lang": "en"}).text
+            assert "14/5 (year unknown)" in en
+            assert "XXXX" not in web.get("/timeline").text
+    finally:
+        server.should_exit = True

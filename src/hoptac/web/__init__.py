@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
+from hoptac.isodate import year_unknown
 from hoptac.sites import safe_url  # noqa: F401  (the pages' and templates' filter)
 from hoptac.web.i18n import DEFAULT, LANGS
 
@@ -64,12 +65,23 @@ def _number(ctx, value) -> str:
     return number(value, ctx.get("lang") or DEFAULT)
 
 
+@pass_context
+def _day(ctx, value):
+    """A date as stored, except a day of no known year ("XXXX-10-29"), which reads "29/10 (chưa rõ năm)"."""
+    if not year_unknown(value):
+        return value
+    from hoptac.web.i18n import translator
+
+    return translator(ctx.get("lang") or DEFAULT)("day_no_year", day=f"{int(value[8:10])}/{int(value[5:7])}")
+
+
 def make_env() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]),
                       trim_blocks=True, lstrip_blocks=True,
                       finalize=lambda v: "" if v is None else v)  # unknown shows as nothing, never "None"
     env.filters["safe_url"] = safe_url
     env.filters["num"] = _number  # every number a page shows, in the page's language
+    env.filters["day"] = _day  # every date a page shows
     env.globals["mark_spans"] = mark_spans
     return env
 
