@@ -224,3 +224,14 @@ def test_a_later_sentence_citing_the_plan_by_name_and_date_reports_on_it(db_url,
     assert ("c_talk.txt", "in_progress") not in got and not any(s == "c_talk.txt" for s, _ in got)
     assert ("b_course.txt", "in_progress") in got, got
     store.close()
+
+
+def test_status_words_of_production_progress_repetition_and_withdrawal():
+    from hoptac import lifecycle_match as M
+
+    assert M.status_of("Nhà máy của Tập đoàn Hanbit chính thức đi vào vận hành từ tháng 5.") == "implemented"
+    assert M.status_of("Lô pin đầu tiên đã xuất xưởng tại Bắc Ninh.") == "implemented"
+    assert M.status_of("Dự án đang thi công phần móng.") == "in_progress"
+    assert M.status_of("Tập đoàn Hanbit tiếp tục khẳng định cam kết với Việt Nam.") == "reaffirmed"
+    assert M.status_of("Tập đoàn Hanbit quyết định rút vốn khỏi dự án.") == "dropped"
+    assert M.status_of("Hai bên cam kết chấm dứt tình trạng ùn tắc.") is None  # to end a problem: no pledge dropped
