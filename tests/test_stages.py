@@ -424,3 +424,17 @@ def test_a_roadmap_stage_written_with_commas_is_a_plan(pipeline):
                           "đóng gói chip.")
     assert [(s.kind, s.content) for s in a.statements] == [
         ("intent", "tập trung phát triển 30 doanh nghiệp thiết kế chip"), ("intent", "hình thành hai nhà máy đóng gói chip")]
+
+
+def test_a_gathering_named_in_english_is_a_happening_not_a_place(pipeline):
+    a = extract(pipeline, "Phát biểu tại Vietnam Semiconductor Summit 2025 ngày 5/9/2025, ông Nguyễn Văn Hải, Giám đốc "
+                          "Công ty Sao Mai, cho biết doanh nghiệp đang mở rộng.")
+    summit = next(e for e in a.entities if e.name.startswith("Vietnam Semiconductor Summit"))
+    assert summit.type == "MISC"
+    assert [(e.type, e.date) for e in a.events] == [("conference", "2025-09-05")]
+
+
+def test_a_fair_over_several_days_is_dated_by_its_first(pipeline):
+    a = extract(pipeline, "Vietnam Expo 2025 chính thức khai mạc tại Hà Nội, diễn ra trong 4 ngày từ 14-17/04/2025.",
+                published="2025-04-18")
+    assert [(e.type, e.date) for e in a.events] == [("conference", "2025-04-14")]

@@ -106,7 +106,8 @@ def _when(a: Article, si: int) -> list:
         if len(d.value) == 4 and d.kind == "relative":
             continue  # "năm ngoái", "năm nay": a period that a figure is counted over, not a day something happened
         out.append(d)
-    return out
+    # the end of a range ("từ 14-17/4": "17/4") lies inside the range's own mention: the range starts the happening
+    return [d for d in out if not any(o is not d and o.start <= d.start < o.end for o in out)]
 
 
 def run(a: Article, res) -> None:
