@@ -396,3 +396,20 @@ def test_a_seminar_reported_without_any_date_joins_its_dated_reports(db_url, pip
 def test_a_day_of_unknown_year_never_joins_another_day():
     assert st._dates_agree("XXXX-05-14", "2024-05-14") and st._dates_agree("XXXX-05-14", "XXXX-05-14")
     assert not st._dates_agree("XXXX-05-14", "2024-05-15") and not st._dates_agree("XXXX-05-14", "2024-05")
+
+
+def test_a_chairmans_pledge_and_his_companys_are_one_story_anothers_is_not(db_url, pipeline, tmp_path):
+    texts = {"p1.txt": "Sáng 3/6/2025, tại Hà Nội, ông Lucas Moreau, Chủ tịch Tập đoàn Orion, cam kết đào tạo 1.000 kỹ "
+                       "sư bán dẫn cho Việt Nam trong 5 năm tới.",
+             "p2.txt": "Tập đoàn Orion cam kết sẽ đào tạo 1.000 kỹ sư bán dẫn cho Việt Nam trong 5 năm tới, theo thông "
+                       "tin tại buổi làm việc sáng 3/6.",
+             "p3.txt": "Tập đoàn Sao Mai cam kết sẽ đào tạo 1.000 kỹ sư bán dẫn cho Việt Nam trong 5 năm tới, theo "
+                       "thông tin tại buổi làm việc sáng 3/6."}
+    paths = _outlets(tmp_path, texts, "2025-06-03")
+    for order in (paths, paths[::-1]):
+        store = Store(db_url)
+        ingest(order, store, pipeline)
+        got = sorted(sorted(m["speaker"] for m in s["members"]) for s in st.all_stories(store, "statement"))
+        assert got == [["Lucas Moreau", "Tập đoàn Orion"], ["Tập đoàn Sao Mai"]], got
+        store.close()
+        db_url = db_url.replace("kb.db", "kb2.db") if db_url.startswith("sqlite") else _fresh_pg()

@@ -160,14 +160,15 @@ def assign(conn: Connection, doc_id: int) -> None:
             None if split_ else _event_story(conn, e, published, mine.get(e.id, {}), theirs_ev, cands))
         _join(conn, sid, "event", e.type, e.id, doc_id, key, e.date, published, pinned=split_)
     st = S.statements
-    sts = conn.execute(select(st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
+    sts = conn.execute(select(st.c.id, st.c.doc_id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
                               st.c.addressee_entity_id, st.c.content, st.c.date)
                        .where(st.c.doc_id == doc_id).order_by(st.c.id)).all()
     theirs_st = _their_statements(conn, cands, {k for x in sts for k in (x.kind, *KIN_KINDS.get(x.kind, ()))})
+    orgs = _speakers_orgs(conn, sts + theirs_st) if sts and theirs_st else {}
     for n, s in enumerate(sts):
         key = f"{chash[:40]}:statement:{n}"
         split_ = corrected and _is_split(conn, key)
-        sid = (corrected and _override(conn, key)) or (None if split_ else _statement_story(conn, s, theirs_st))
+        sid = (corrected and _override(conn, key)) or (None if split_ else _statement_story(conn, s, theirs_st, orgs))
         _join(conn, sid, "statement", s.kind, s.id, doc_id, key, s.date, published, pinned=split_)
 
 
@@ -222,7 +223,7 @@ def _their_statements(conn: Connection, docs: dict[int, str | None], kinds: set[
     st = S.statements
     if not docs or kinds == set():
         return []
-    rows = conn.execute(select(st.c.id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
+    rows = conn.execute(select(st.c.id, st.c.doc_id, st.c.kind, st.c.speaker, st.c.speaker_entity_id, st.c.addressee,
                                st.c.addressee_entity_id, st.c.content, st.c.date)
                         .where(st.c.doc_id.in_(list(docs)), *([st.c.kind.in_(sorted(kinds))] if kinds else []))
                         .order_by(st.c.id)).all()
@@ -393,16 +394,40 @@ KIN_KINDS = {"agreement": ("intent", "commitment"), "intent": ("agreement",), "c
 KIN_CONTENT = 0.6
 
 
-def _statement_story(conn: Connection, s, theirs: list) -> int | None:
-    """The story of another article's statement of the same kind whose speaker agrees (the same party, or one
-    side naming none) and whose content overlaps."""
+def _speakers_orgs(conn: Connection, rows: list) -> dict[tuple[int, int], set[str]]:
+    """(article, speaker) -> the name keys of the organizations that article gives the speaker a role in: one
+    bounded read of the roles of the articles compared."""
+    people = {(r.doc_id, r.speaker_entity_id) for r in rows if r.speaker_entity_id is not None}
+    if not people:
+        return {}
+    ro = S.roles
+    out: dict[tuple[int, int], set[str]] = {}
+    for d, p, org in conn.execute(select(ro.c.doc_id, ro.c.person_entity_id, ro.c.organization).where(
+            ro.c.doc_id.in_(sorted({d for d, _ in people})), ro.c.organization.is_not(None))):
+        if (d, p) in people:
+            out.setdefault((d, p), set()).add(name_key(org))
+    return out
+
+
+def _through_role(a, b, orgs: dict[tuple[int, int], set[str]]) -> bool:
+    """a's speaker is a person the article gives a role in b's speaker, an organization: "ông Jensen Huang, Chủ
+    tịch NVIDIA, cam kết ..." and "NVIDIA cam kết ..." are one party's words."""
+    mine = orgs.get((a.doc_id, a.speaker_entity_id), set())
+    return bool(mine and b.speaker and _shared({name_key(b.speaker)}, mine))
+
+
+def _statement_story(conn: Connection, s, theirs: list, orgs: dict | None = None) -> int | None:
+    """The story of another article's statement of the same kind whose speaker agrees (the same party, a person
+    speaking for it, or one side naming none) and whose content overlaps."""
     best = None
+    orgs = orgs or {}
     for r in theirs:
         kin = r.kind in KIN_KINDS.get(s.kind, ())
         if r.kind != s.kind and not kin:
             continue
         same_speaker = (s.speaker_entity_id is not None and s.speaker_entity_id == r.speaker_entity_id) or \
-            (s.speaker and name_key(s.speaker) == name_key(r.speaker))
+            (s.speaker and name_key(s.speaker) == name_key(r.speaker)) or \
+            _through_role(s, r, orgs) or _through_role(r, s, orgs)
         if s.speaker and r.speaker and not same_speaker:
             continue
         if s.addressee and r.addressee and name_key(s.addressee) != name_key(r.addressee) \
