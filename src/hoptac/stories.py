@@ -409,11 +409,20 @@ def _speakers_orgs(conn: Connection, rows: list) -> dict[tuple[int, int], set[st
     return out
 
 
+def _core(key: str) -> str:
+    """A name key without its organization head ("tap doan orion" -> "orion")."""
+    heads, _ = _name_parts()
+    head = next((h for h in heads if key.startswith(h + " ")), "")
+    return key[len(head):].strip()
+
+
 def _through_role(a, b, orgs: dict[tuple[int, int], set[str]]) -> bool:
     """a's speaker is a person the article gives a role in b's speaker, an organization: "ông Jensen Huang, Chủ
-    tịch NVIDIA, cam kết ..." and "NVIDIA cam kết ..." are one party's words."""
+    tịch NVIDIA, cam kết ..." and "NVIDIA cam kết ..." are one party's words. The names must be the same but for
+    a head ("Tập đoàn"): a role "tại Hà Nội" makes no one a spokesman of "Đại học Quốc gia Hà Nội"."""
     mine = orgs.get((a.doc_id, a.speaker_entity_id), set())
-    return bool(mine and b.speaker and _shared({name_key(b.speaker)}, mine))
+    other = _core(name_key(b.speaker)) if b.speaker else ""
+    return bool(other and any(_core(o) == other for o in mine))
 
 
 def _statement_story(conn: Connection, s, theirs: list, orgs: dict | None = None) -> int | None:
