@@ -409,6 +409,7 @@ def _speakers_orgs(conn: Connection, rows: list) -> dict[tuple[int, int], set[st
     return out
 
 
+@lru_cache(maxsize=65536)
 def _core(key: str) -> str:
     """A name key without its organization head ("tap doan orion" -> "orion")."""
     heads, _ = _name_parts()
@@ -420,9 +421,11 @@ def _through_role(a, b, orgs: dict[tuple[int, int], set[str]]) -> bool:
     """a's speaker is a person the article gives a role in b's speaker, an organization: "ông Jensen Huang, Chủ
     tịch NVIDIA, cam kết ..." and "NVIDIA cam kết ..." are one party's words. The names must be the same but for
     a head ("Tập đoàn"): a role "tại Hà Nội" makes no one a spokesman of "Đại học Quốc gia Hà Nội"."""
-    mine = orgs.get((a.doc_id, a.speaker_entity_id), set())
-    other = _core(name_key(b.speaker)) if b.speaker else ""
-    return bool(other and any(_core(o) == other for o in mine))
+    mine = orgs.get((a.doc_id, a.speaker_entity_id))
+    if not mine or not b.speaker:
+        return False
+    other = _core(name_key(b.speaker))
+    return bool(other) and any(_core(o) == other for o in mine)
 
 
 def _statement_story(conn: Connection, s, theirs: list, orgs: dict | None = None) -> int | None:
