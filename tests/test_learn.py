@@ -176,11 +176,20 @@ def test_two_parties_and_a_memorandum_make_agreements(pipeline):
     assert a.statements[0].speaker is None
 
 
-def test_roadmap_stages_are_intents_one_per_item(pipeline):
-    a = analyse(pipeline, "Chiến lược chia làm hai giai đoạn.\n\nGiai đoạn 1 (2025 - 2030): thu hút đầu tư có "
-                          "chọn lọc; đào tạo 20.000 kỹ sư thiết kế vi mạch.")
-    assert [(s.kind, s.content) for s in a.statements] == [
-        ("intent", "thu hút đầu tư có chọn lọc"), ("intent", "đào tạo 20.000 kỹ sư thiết kế vi mạch")]
+@pytest.mark.parametrize("text,expected", [
+    pytest.param("Chiến lược chia làm hai giai đoạn.\n\nGiai đoạn 1 (2025 - 2030): thu hút đầu tư có chọn lọc; đào "
+                 "tạo 20.000 kỹ sư thiết kế vi mạch.",
+                 [("intent", "thu hút đầu tư có chọn lọc"), ("intent", "đào tạo 20.000 kỹ sư thiết kế vi mạch")],
+                 id="a stage with a colon, its items"),
+    pytest.param("Chiến lược chia thành ba giai đoạn. Giai đoạn đầu tiên, từ 2026-2030, tập trung phát triển 30 doanh "
+                 "nghiệp thiết kế chip. Giai đoạn 2, từ năm 2030 đến năm 2040, hình thành hai nhà máy đóng gói chip.",
+                 [("intent", "tập trung phát triển 30 doanh nghiệp thiết kế chip"),
+                  ("intent", "hình thành hai nhà máy đóng gói chip")],
+                 id="stages written with commas"),
+])
+def test_roadmap_stages_are_intents_one_per_item(pipeline, text, expected):
+    a = analyse(pipeline, text)
+    assert [(s.kind, s.content) for s in a.statements] == expected
 
 
 def test_head_of_government_resolves_to_the_named_prime_minister(pipeline):

@@ -66,6 +66,7 @@ class Lexicons:
     topics: dict[str, str] = field(default_factory=dict)  # key -> topic
     topic_upper: set[str] = field(default_factory=set)  # keywords that count only in capitals
     stop_caps: set[str] = field(default_factory=set)  # capitalized words that start no name
+    gatherings: set[str] = field(default_factory=set)  # English words that end a gathering's name ("Summit")
     fields: set[str] = field(default_factory=set)  # fields of ministries and committees ("Kinh tế", "Ngoại giao")
     surnames: set[str] = field(default_factory=set)
     lower_keys: set[str] = field(default_factory=set)  # names whose usual spelling starts lowercase
@@ -118,6 +119,8 @@ class Lexicons:
                     lx.topic_upper.add(lex_key(kw))
         for row in read_tsv("stopcaps.tsv"):
             lx.stop_caps.add(lex_key(row["word"]))
+        for row in read_tsv("event_names.tsv"):
+            lx.gatherings.add(lex_key(row["word"]))
         for row in read_tsv("fields.tsv"):
             lx.fields.add(lex_key(row["field"]))
         for row in read_tsv("surnames.tsv"):

@@ -182,21 +182,25 @@ def _index(conn: Connection, doc_id: int, as_of: str | None) -> list:
     published = _published(conn, doc_id)
     se = S.sentences
     texts = conn.execute(select(se.c.idx, se.c.text).where(se.c.doc_id == doc_id)).all()
+    plans = {i: M.plans(t) for i, t in texts} if rows else {}
     if rows:  # the plans an article with pledges names: a later report may name them again
-        named = sorted(set().union(*[M.plans(t) for _, t in texts]))
+        named = sorted(set().union(*plans.values()))
         if named:
             conn.execute(doc_plans.insert(), [{"doc_id": doc_id, "plan": x} for x in named])
     if published:
-        # sentences with a status cue, and those citing a plan with a full date (a back-reference to it): in an
-        # article that reports a happening, the plan is being carried out; otherwise what became of it is unclear
-        dated = {i for i, v in conn.execute(select(S.dates.c.sent_idx, S.dates.c.value)
-                                            .where(S.dates.c.doc_id == doc_id)) if full_day(v)}
-        happened = conn.execute(select(S.events.c.id).where(S.events.c.doc_id == doc_id).limit(1)).first()
-        backref = "in_progress" if happened else M.BACKREF
-        cue = [{"doc_id": doc_id, "sent_idx": i, "status": st, "as_of": published} for i, t in texts
-               if (st := M.status_of(t) or (backref if i in dated and M.plans(t) else None))]
-        if cue:
-            conn.execute(update_sentences.insert(), cue)
+        status = {i: st for i, t in texts if (st := M.status_of(t))}
+        # a sentence with no status cue that cites a plan with a full date is a back-reference to it: in an article
+        # that reports a happening, the plan is being carried out; otherwise what became of it is unclear
+        cited = sorted(i for i, t in texts if i not in status and (plans[i] if rows else M.plans(t)))
+        if cited:
+            dated = {i for i, v in conn.execute(select(S.dates.c.sent_idx, S.dates.c.value).where(
+                S.dates.c.doc_id == doc_id, S.dates.c.sent_idx.in_(cited))) if full_day(v)}
+            if dated:
+                happened = conn.execute(select(S.events.c.id).where(S.events.c.doc_id == doc_id).limit(1)).first()
+                status.update(dict.fromkeys(dated, "in_progress" if happened else M.BACKREF))
+        if status:
+            conn.execute(update_sentences.insert(), [{"doc_id": doc_id, "sent_idx": i, "status": st,
+                                                      "as_of": published} for i, st in sorted(status.items())])
     return rows
 
 
@@ -268,7 +272,8 @@ def _sentences(conn: Connection, doc_ids: list[int]) -> dict[int, list[M.Sentenc
                                            .join(se, and_(se.c.doc_id == us.c.doc_id, se.c.idx == us.c.sent_idx))
                                            .where(us.c.doc_id.in_(doc_ids)).order_by(us.c.doc_id, us.c.sent_idx)):
         out.setdefault(d, []).append(M.Sentence(doc_id=d, idx=i, text=text, status=status, pairs=M.pairs(text),
-                                                words=" ".join(M.words(text)), plans=M.plans(text)))
+                                                words=" ".join(M.words(text)), plans=M.plans(text),
+                                                cue=M.status_of(text) is not None))
     return out
 
 

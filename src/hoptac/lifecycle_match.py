@@ -155,6 +155,7 @@ class Sentence:
     dates: set[str] = field(default_factory=set)
     entities: set[int] = field(default_factory=set)  # the people, organizations and places it names
     plans: set[str] = field(default_factory=set)  # the plans, laws and programmes it names
+    cue: bool = True  # its status comes from a cue word (else it cites a plan by name and date)
 
 
 @dataclass(slots=True)
@@ -232,7 +233,7 @@ def match_article(pledges: list[Pledge], sents: list[Sentence], article_dates: s
             best[m.pledge.id] = m
     for s in sents:
         specific_hit = False
-        if status_of(s.text) is None:
+        if not s.cue:
             # no status cue: only the plan the earlier article named, cited with a date it gave, ties it to it
             named = [party_named(p, s) for p in pledges]
             if lead.dated and article_plans and same_plan(article_plans, s.plans) and article_dates & s.dates \

@@ -349,9 +349,8 @@ def _longer_form(short: str, long: str) -> bool:
     heads, places = _name_parts()
     if not before and len(short.split()) >= 4 and len(after) <= 2:
         # a long name one outlet cut short: "Viện Nghiên cứu Khoa học" of "... Khoa học Tổng hợp"; not a bare head
-        # ("Ngân hàng Thương mại Cổ phần" is no one's name)
-        head = next((h for h in heads if short == h or short.startswith(h + " ")), "")
-        return len(short.split()) - len(head.split()) >= 2
+        # ("Công ty Cổ phần" is no one's name)
+        return len(_core(short).split()) >= 2
     head_ok = not before or " ".join(before).startswith(heads)
     return head_ok and all(w in places for w in after)
 
@@ -411,9 +410,9 @@ def _speakers_orgs(conn: Connection, rows: list) -> dict[tuple[int, int], set[st
 
 @lru_cache(maxsize=65536)
 def _core(key: str) -> str:
-    """A name key without its organization head ("tap doan orion" -> "orion")."""
+    """A name key without its organization head ("tap doan orion" -> "orion"; a bare head -> "")."""
     heads, _ = _name_parts()
-    head = next((h for h in heads if key.startswith(h + " ")), "")
+    head = next((h for h in heads if key == h or key.startswith(h + " ")), "")
     return key[len(head):].strip()
 
 

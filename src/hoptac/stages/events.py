@@ -161,14 +161,12 @@ def run(a: Article, res) -> None:
         if learned is None and date is None:
             # an undated happening stands when the sentence reports it as done ("đã ký kết", "vừa ban hành")
             # between named parties, or at a named place with a person
-            # of the triggers of that type, the one the sentence reports as done
-            done_at = next((t[0] for t in trig if t[1] == typ and (_done_before(a, s.start, t[0])
-                                                                     or _held_after(a, t[0], s.end))), None)
+            done_at, held = _took_place(a, s, trig, typ)
             done = done_at is not None
             if done:
                 tpos = done_at
             named = [p for p in parts if a.entities[p].type in ("PER", "ORG")]
-            if done and not named and _held_after(a, done_at, s.end):
+            if held and not named:
                 # "Lễ trao biên bản ghi nhớ diễn ra dưới sự chứng kiến của lãnh đạo hai nước": the ceremony of the
                 # article's main party, whom the sentence leaves out
                 main = salient_party(a, len(a.sentences) - 1, org_weight=2)
@@ -183,6 +181,18 @@ def run(a: Article, res) -> None:
             parts = [main] if main is not None else []
         events.append(Event(typ, date, loc, parts, si, a.text[tpos:tpos + 20]))
     a.events = _dedupe(events)
+
+
+def _took_place(a: Article, s, trig: list, typ: str) -> tuple[int | None, bool]:
+    """Of the triggers of that type, the first the sentence reports as done, and whether the words after it say
+    so ("Lễ ký kết diễn ra ...", not only "đã ký kết")."""
+    for at, t in trig:
+        if t != typ:
+            continue
+        held = _held_after(a, at, s.end)
+        if held or _done_before(a, s.start, at):
+            return at, held
+    return None, False
 
 
 def _done_before(a: Article, start: int, at: int) -> bool:

@@ -9,9 +9,8 @@ alone) and PRON ("ông") mentions for the resolution stage.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from hoptac.lexicon import Entry, Lexicons, lex_key, read_tsv
+from hoptac.lexicon import Entry, Lexicons, lex_key
 from hoptac.models import Article, Mention
 
 from .tokens import Tok, sentence_tokens
@@ -451,7 +450,7 @@ def run(a: Article, res) -> None:
                     else:
                         k += 1
     _split_head_person(a, mentions, lex)
-    _type_unknown(a, mentions)
+    _type_unknown(a, mentions, lex)
     a.mentions = mentions
 
 
@@ -467,20 +466,13 @@ def foreign(name: str) -> bool:
     return not all(_VI_SYLLABLE.match(w.lower()) for w in re.findall(r"\w+", name))
 
 
-@lru_cache(maxsize=1)
-def _gathering_words() -> frozenset[str]:
-    """English words that end a gathering's name (lexicons/event_names.tsv)."""
-    return frozenset(r["word"] for r in read_tsv("event_names.tsv"))
-
-
-def _type_unknown(a: Article, mentions: list[Mention]) -> None:
+def _type_unknown(a: Article, mentions: list[Mention], lex: Lexicons) -> None:
     """An unknown capitalized name that a source cites or that acts like a firm is an organization:
     "theo Lumora", "Lumora công bố ...", "hãng Lumora"; a Vietnamese-looking run stays as it is."""
-    gatherings = _gathering_words()
     for m in mentions:
         if m.type != "MISC" or m.how not in ("caps", "acronym"):
             continue
-        if any(w in gatherings for w in m.text.split()[1:]):
+        if any(w.lower() in lex.gatherings for w in m.text.split()[1:]):
             continue  # "tại Vietnam Semiconductor Summit 2024": a happening's name, no place
         left = a.text[max(0, m.start - 25):m.start]
         right = a.text[m.end:m.end + 25]

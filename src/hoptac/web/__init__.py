@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from hoptac.isodate import year_unknown
 from hoptac.sites import safe_url  # noqa: F401  (the pages' and templates' filter)
-from hoptac.web.i18n import DEFAULT, LANGS
+from hoptac.web.i18n import DEFAULT, LANGS, translator
 
 HERE = Path(__file__).parent
 
@@ -70,8 +70,6 @@ def _day(ctx, value):
     """A date as stored, except a day of no known year ("XXXX-10-29"), which reads "29/10 (chưa rõ năm)"."""
     if not year_unknown(value):
         return value
-    from hoptac.web.i18n import translator
-
     return translator(ctx.get("lang") or DEFAULT)("day_no_year", day=f"{int(value[8:10])}/{int(value[5:7])}")
 
 
